@@ -1,0 +1,98 @@
+import Foundation
+
+/// The grade scales GradeBench understands (see DESIGN.md, "Grade scales and points").
+public enum GradeScale: String, Codable, CaseIterable, Sendable {
+    case gcse9to1 = "gcse-9-1"
+    case gcseCombinedScience = "gcse-combined-science"
+    case gcseLegacy = "gcse-a-star-g"
+    case aLevel = "a-level"
+    case btecTechAward = "btec-tech-award"
+    case ks2ScaledScore = "ks2-scaled-score"
+    case ks2WritingTA = "ks2-writing-ta"
+    case eyfsGoal = "eyfs-goal"
+
+    /// Every grade on the scale, highest first.
+    public var grades: [Grade] { GradeScale.tables[self]! }
+
+    /// A human name for messages.
+    public var displayName: String {
+        switch self {
+        case .gcse9to1: "GCSE 9–1"
+        case .gcseCombinedScience: "GCSE combined science (double grades)"
+        case .gcseLegacy: "GCSE A*–G"
+        case .aLevel: "A level"
+        case .btecTechAward: "BTEC Tech Award"
+        case .ks2ScaledScore: "KS2 scaled score (80–120)"
+        case .ks2WritingTA: "KS2 writing teacher assessment"
+        case .eyfsGoal: "EYFS early learning goal"
+        }
+    }
+
+    /// Parses a submitted value: a grade on this scale, a non-grade, or `nil` when it is neither.
+    /// Matching ignores surrounding spaces and letter case.
+    public func parse(_ raw: some StringProtocol) -> GradeResult? {
+        let text = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        if let nonGrade = NonGrade(code: text) { return .nonGrade(nonGrade) }
+        if let grade = GradeScale.lookup[self]![text] { return .grade(grade) }
+        if let alias = GradeScale.aliases[self]?[text], let grade = GradeScale.lookup[self]![alias] {
+            return .grade(grade)
+        }
+        return nil
+    }
+
+    /// Looks up a grade by its canonical code.
+    public func grade(_ code: String) -> Grade? { GradeScale.lookup[self]![code] }
+
+    private static let tables: [GradeScale: [Grade]] = {
+        var result: [GradeScale: [Grade]] = [:]
+        for scale in GradeScale.allCases { result[scale] = scale.buildGrades() }
+        return result
+    }()
+
+    private static let lookup: [GradeScale: [String: Grade]] = tables.mapValues { grades in
+        Dictionary(uniqueKeysWithValues: grades.map { ($0.code, $0) })
+    }
+
+    private static let aliases: [GradeScale: [String: String]] = [
+        .eyfsGoal: ["EXPECTED": "EXP", "EMERGING": "EMG"],
+        .gcseLegacy: ["A*": "A*"],
+    ]
+
+    private func buildGrades() -> [Grade] {
+        func make(_ pairs: [(String, Double?)]) -> [Grade] {
+            pairs.enumerated().map { index, pair in
+                Grade(scale: self, code: pair.0, rank: pairs.count - index, points: pair.1)
+            }
+        }
+        switch self {
+        case .gcse9to1:
+            return make((1...9).reversed().map { (String($0), Double($0)) } + [("U", 0)])
+        case .gcseCombinedScience:
+            var pairs: [(String, Double?)] = []
+            for high in (1...9).reversed() {
+                pairs.append(("\(high)-\(high)", Double(high)))
+                if high > 1 { pairs.append(("\(high)-\(high - 1)", Double(high) - 0.5)) }
+            }
+            return make(pairs + [("U", 0)])
+        case .gcseLegacy:
+            return make([("A*", 8.5), ("A", 7), ("B", 5.5), ("C", 4), ("D", 3), ("E", 2), ("F", 1.5), ("G", 1), ("U", 0)])
+        case .aLevel:
+            return make([("A*", 60), ("A", 50), ("B", 40), ("C", 30), ("D", 20), ("E", 10), ("U", 0)])
+        case .btecTechAward:
+            // DfE performance points for the Level 1/Level 2 Tech Awards (first teaching 2022).
+            return make([
+                ("L2D*", 8.5), ("L2D", 7), ("L2M", 5.5), ("L2P", 4), ("L1D", 3), ("L1M", 2), ("L1P", 1.25), ("U", 0),
+            ])
+        case .ks2ScaledScore:
+            return make((80...120).reversed().map { (String($0), Double($0)) })
+        case .ks2WritingTA:
+            // Writing TA has no points; the rank orders it and the expected-standard rule reads the code.
+            return make(
+                [("GDS", nil), ("EXS", nil), ("WTS", nil)] + (1...6).reversed().map { ("PK\($0)", nil) } + [("EM", nil)]
+            )
+        case .eyfsGoal:
+            return make([("EXP", nil), ("EMG", nil)])
+        }
+    }
+}
+

@@ -1,0 +1,41 @@
+import GradeBenchCore
+import GradeBenchStore
+import Hummingbird
+import Logging
+
+/// Assembles GradeBench's HTTP application.
+public enum GradeBenchApp {
+    /// The router with every route declared, for the server and for tests (`app.test(.router)`).
+    public static func buildRouter(store: Store, policies: PolicySet, configuration: ServerConfiguration) -> (
+        Router<BasicRequestContext>, APIRouter
+    ) {
+        let router = Router()
+        let api = APIRouter(router: router, store: store)
+        api.addHealthRoutes()
+        api.addIdentityRoutes(configuration: configuration)
+        api.addRegistryRoutes()
+        api.addAuditRoutes()
+        return (router, api)
+    }
+
+    /// The application: the store runs as a service in the same ServiceGroup and the schema is migrated
+    /// before the server accepts connections.
+    public static func build(
+        store: Store, policies: PolicySet, configuration: ServerConfiguration, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let (router, _) = buildRouter(store: store, policies: policies, configuration: configuration)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GradeBench"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+        app.addServices(store)
+        app.beforeServerStarts {
+            let report = try await store.migrate()
+            logger.info("database ready", metadata: ["schema": "\(report.to)", "applied": "\(report.applied)"])
+        }
+        return app
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GradeBenchCore
+import GradeBenchStore
+import Hummingbird
+
+/// Every error response: `{"error": {"code": "…", "message": "…"}}` with a stable code and one sentence.
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    static let unauthenticated: APIError = {
+        var error = APIError(.unauthorized, code: "unauthenticated", message: "A valid API token is required (Authorization: Bearer …).")
+        error.headers[.wwwAuthenticate] = "Bearer"
+        return error
+    }()
+
+    static func forbidden(_ message: String = "Your role may not do this.") -> APIError {
+        APIError(.forbidden, code: "forbidden", message: message)
+    }
+
+    static func notFound(_ message: String = "Not found.") -> APIError {
+        APIError(.notFound, code: "not_found", message: message)
+    }
+
+    static func badRequest(code: String = "bad_request", _ message: String) -> APIError {
+        APIError(.badRequest, code: code, message: message)
+    }
+
+    /// Maps domain and store errors to HTTP; anything else is a 500 with no detail.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as StoreError:
+            if error.isConflict { return APIError(.conflict, code: error.code, message: error.message) }
+            if error.isNotFound { return APIError(.notFound, code: error.code, message: error.message) }
+            if error.code == "database_unavailable" { return APIError(.serviceUnavailable, code: error.code, message: error.message) }
+            return APIError(.internalServerError, code: "internal_error", message: "The server could not complete the request.")
+        case let error as UserRuleError: return APIError(.unprocessableContent, code: error.code, message: error.message)
+        case let error as CatalogueError: return APIError(.unprocessableContent, code: error.code, message: error.message)
+        case let error as DecodingError:
+            _ = error
+            return APIError(.badRequest, code: "invalid_json", message: "The request body is not the JSON this endpoint expects.")
+        default:
+            return APIError(.internalServerError, code: "internal_error", message: "The server could not complete the request.")
+        }
+    }
+
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+        }
+        let error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

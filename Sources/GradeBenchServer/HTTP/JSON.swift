@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+
+/// JSON responses with sorted keys, so output is stable for clients and tests.
+enum JSON {
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    /// Decodes a JSON request body (up to 64 KiB).
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError.badRequest(code: "invalid_json", "The request body is not the JSON this endpoint expects.")
+        }
+    }
+}

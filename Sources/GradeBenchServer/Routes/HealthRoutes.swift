@@ -1,0 +1,13 @@
+import Hummingbird
+
+extension APIRouter {
+    /// `GET /health`: the process is up and serving. Touches nothing else, so load balancers can poll it.
+    func addHealthRoutes() {
+        add(.get, "/health") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))
+            )
+        }
+    }
+}

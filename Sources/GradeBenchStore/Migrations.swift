@@ -1,0 +1,187 @@
+/// The versioned schema. Each migration runs in one transaction and is recorded in `schema_migrations`;
+/// applying them is idempotent. Add new migrations at the end; never edit one that has shipped.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    /// Statements for both dialects (`{ID}` and `{BLOB}` tokens), then dialect-specific ones.
+    let common: [String]
+    let sqlite: [String]
+    let postgres: [String]
+
+    func statements(for dialect: SQLDialect) -> [String] {
+        common.map(dialect.ddl) + (dialect == .sqlite ? sqlite : postgres)
+    }
+}
+
+enum Migrations {
+    static let all: [Migration] = [foundation]
+    static var latestVersion: Int { all.last!.version }
+
+    /// Tables that must never be rewritten: a trigger refuses UPDATE and DELETE.
+    static let appendOnlyTables = ["audit_events", "consents", "snapshots"]
+
+    static let foundation = Migration(
+        version: 1,
+        name: "foundation",
+        common: [
+            """
+            CREATE TABLE schools (
+                urn BIGINT PRIMARY KEY,
+                name TEXT NOT NULL,
+                region TEXT NOT NULL,
+                type TEXT NOT NULL,
+                phase TEXT NOT NULL,
+                size_band TEXT,
+                disadvantage_band TEXT,
+                registered_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE collections (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                key_stage TEXT NOT NULL,
+                academic_year TEXT NOT NULL,
+                opens_at BIGINT,
+                closes_at BIGINT,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE users (
+                id {ID},
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('operator', 'school-admin', 'leader', 'dpo')),
+                school_urn BIGINT REFERENCES schools(urn),
+                password_hash TEXT,
+                created_at BIGINT NOT NULL,
+                CHECK ((role IN ('school-admin', 'leader')) = (school_urn IS NOT NULL))
+            )
+            """,
+            """
+            CREATE TABLE api_tokens (
+                id {ID},
+                user_id BIGINT NOT NULL REFERENCES users(id),
+                token_hash TEXT NOT NULL UNIQUE,
+                label TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX api_tokens_user ON api_tokens (user_id)",
+            """
+            CREATE TABLE consents (
+                id {ID},
+                school_urn BIGINT NOT NULL REFERENCES schools(urn),
+                action TEXT NOT NULL CHECK (action IN ('grant', 'withdraw')),
+                scope_kind TEXT NOT NULL CHECK (scope_kind IN ('collection', 'key-stage')),
+                scope_value TEXT NOT NULL,
+                text_hash TEXT NOT NULL,
+                reason TEXT,
+                user_id BIGINT REFERENCES users(id),
+                recorded_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX consents_school ON consents (school_urn, id)",
+            """
+            CREATE TABLE submissions (
+                id {ID},
+                school_urn BIGINT NOT NULL REFERENCES schools(urn),
+                collection_id TEXT NOT NULL REFERENCES collections(id),
+                state TEXT NOT NULL CHECK (state IN ('active', 'replaced', 'erased')),
+                received_at BIGINT NOT NULL,
+                row_count BIGINT NOT NULL,
+                pupil_count BIGINT NOT NULL,
+                subject_count BIGINT NOT NULL,
+                body_sha256 TEXT NOT NULL,
+                idempotency_key TEXT,
+                replaces_id BIGINT REFERENCES submissions(id),
+                user_id BIGINT REFERENCES users(id)
+            )
+            """,
+            "CREATE UNIQUE INDEX submissions_one_active ON submissions (school_urn, collection_id) WHERE state = 'active'",
+            """
+            CREATE UNIQUE INDEX submissions_idempotency ON submissions (school_urn, collection_id, idempotency_key)
+            WHERE idempotency_key IS NOT NULL
+            """,
+            """
+            CREATE TABLE grade_rows (
+                submission_id BIGINT NOT NULL REFERENCES submissions(id),
+                pupil_key TEXT NOT NULL,
+                pupil_sealed {BLOB} NOT NULL,
+                subject TEXT NOT NULL,
+                grade TEXT NOT NULL,
+                pp TEXT,
+                fsm TEXT,
+                send TEXT,
+                gender TEXT,
+                eal TEXT,
+                PRIMARY KEY (submission_id, pupil_key, subject)
+            )
+            """,
+            """
+            CREATE TABLE partial_aggregates (
+                school_urn BIGINT NOT NULL REFERENCES schools(urn),
+                collection_id TEXT NOT NULL REFERENCES collections(id),
+                submission_id BIGINT NOT NULL REFERENCES submissions(id),
+                payload {BLOB} NOT NULL,
+                PRIMARY KEY (school_urn, collection_id)
+            )
+            """,
+            """
+            CREATE TABLE snapshots (
+                id {ID},
+                collection_id TEXT NOT NULL REFERENCES collections(id),
+                created_at BIGINT NOT NULL,
+                school_count BIGINT NOT NULL,
+                pupil_count BIGINT NOT NULL,
+                policy_hash TEXT NOT NULL,
+                payload {BLOB} NOT NULL,
+                user_id BIGINT REFERENCES users(id)
+            )
+            """,
+            "CREATE INDEX snapshots_collection ON snapshots (collection_id, id)",
+            """
+            CREATE TABLE audit_events (
+                sequence BIGINT PRIMARY KEY,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                details TEXT NOT NULL,
+                previous_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE audit_head (
+                id BIGINT PRIMARY KEY CHECK (id = 1),
+                sequence BIGINT NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+            "INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
+        ],
+        sqlite: appendOnlyTables.flatMap { table in
+            ["UPDATE", "DELETE"].map { operation in
+                """
+                CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+                """
+            }
+        },
+        postgres: [
+            """
+            CREATE FUNCTION gradebench_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
+            """
+        ]
+            + appendOnlyTables.map { table in
+                """
+                CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table)
+                FOR EACH ROW EXECUTE FUNCTION gradebench_append_only()
+                """
+            }
+    )
+}

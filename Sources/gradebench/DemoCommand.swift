@@ -1,0 +1,69 @@
+import ArgumentParser
+import Logging
+import Foundation
+import GradeBenchCore
+import GradeBenchServer
+import GradeBenchStore
+import Hummingbird
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start a demo: a fresh SQLite database with the committed synthetic fixtures and demo users.",
+        discussion: "Prints the server URL and one API token per demo role, then serves until Ctrl-C."
+    )
+
+    @Option(help: "Demo SQLite file (deleted and re-created on every run).") var db = "gradebench-demo.sqlite"
+    @Option(help: "Folder of fixtures written by 'gradebench fixtures generate'.") var fixtures = "fixtures/demo"
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let logger = Console.logger()
+            let policies = try PolicyFiles.load(directory: server.policies)
+            let schools = try RegistryFiles.schools(csv: try read("schools.csv"), file: "\(fixtures)/schools.csv")
+            let collections = try RegistryFiles.collections(csv: try read("collections.csv"), file: "\(fixtures)/collections.csv")
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+
+            let location = StoreLocation.sqlite(path: db)
+            let store = try await Store.open(location, logger: logger)
+            let demoSchool = schools.first!
+            let tokens = try await Store.with(location, logger: logger) { store in
+                try await store.migrate()
+                for school in schools { try await store.registerSchool(school, actor: "cli") }
+                for collection in collections { try await store.registerCollection(collection, actor: "cli") }
+                var tokens: [(String, String)] = []
+                for (name, role, urn) in [
+                    ("demo-operator", Role.operator, URN?.none), ("demo-dpo", .dpo, nil),
+                    ("demo-admin", .schoolAdmin, demoSchool.urn), ("demo-leader", .leader, demoSchool.urn),
+                ] {
+                    let user = try await store.createUser(name: name, role: role, school: urn, passwordHash: nil, actor: "cli")
+                    let issued = try await store.issueToken(userID: user.id, label: "demo", lifetime: .seconds(7 * 86_400), actor: "cli")
+                    tokens.append(("\(role.rawValue)\(urn.map { " (school \($0))" } ?? "")", issued.secret))
+                }
+                return tokens
+            }
+            let app = GradeBenchApp.build(
+                store: store, policies: policies, configuration: ServerConfiguration(host: server.host, port: server.port),
+                logger: logger
+            ) { [server] port in
+                var text = "\nGradeBench demo is running at http://\(server.host):\(port)\n"
+                text += "Database: \(db) (SQLite), \(schools.count) synthetic schools, \(collections.count) collections.\n"
+                text += "Demo API tokens (valid 7 days):\n"
+                for (role, token) in tokens { text += "  \(role.padding(toLength: 26, withPad: " ", startingAt: 0)) \(token)\n" }
+                text += "Try: curl -H 'Authorization: Bearer \(tokens[0].1)' http://\(server.host):\(port)/v1/me\n"
+                text += "Stop with Ctrl-C.\n"
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+            try await app.runService()
+        }
+    }
+
+    private func read(_ name: String) throws -> [UInt8] {
+        let path = (fixtures as NSString).appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("Fixture file \(path) is missing; run from the repository root or pass --fixtures.")
+        }
+        return Array(data)
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Logging
+import GradeBenchCore
+import GradeBenchServer
+import GradeBenchStore
+import Hummingbird
+
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free port).") var port = 8080
+    @Option(help: "Folder holding suppression.yaml, consent.yaml and retention.yaml.") var policies = "policies"
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the GradeBench HTTP server (migrates the database first; stops cleanly on SIGTERM/SIGINT)."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let logger = Console.logger()
+            let policies = try PolicyFiles.load(directory: server.policies)
+            let location = try database.location()
+            let store = try await Store.open(location, logger: logger)
+            let app = GradeBenchApp.build(
+                store: store, policies: policies,
+                configuration: ServerConfiguration(host: server.host, port: server.port), logger: logger
+            ) { port in
+                logger.info("GradeBench listening", metadata: ["url": "http://\(server.host):\(port)", "db": "\(location)"])
+            }
+            try await app.runService()
+        }
+    }
+}
