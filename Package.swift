@@ -80,7 +80,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GradeBenchCoreTests", dependencies: ["GradeBenchCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "GradeBenchStoreTests", dependencies: ["GradeBenchStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GradeBenchStoreTests",
+            dependencies: [
+                "GradeBenchStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GradeBenchServerTests",
             dependencies: [
