@@ -1,0 +1,181 @@
+import Foundation
+import GradeBenchCore
+import GradeBenchServer
+import GradeBenchStore
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Every registered route × every role (+ no token, + a bad token, + another school) against the access this
+/// table declares. The table is written here, independently of the routes' own declarations: a route added
+/// without a row fails `everyRouteHasARow`.
+@Suite("Route authorization table")
+struct RouteAuthorizationTests {
+    struct Row: Sendable, CustomStringConvertible {
+        let method: HTTPRequest.Method
+        let path: String
+        /// `nil`: public.
+        let allowed: Set<Role>?
+        /// School-scoped: users of a school role reach only their own school.
+        let schoolScoped: Bool
+        let success: HTTPResponse.Status
+        /// The concrete request for a case: the URI (with `{school}` for the target school) and body.
+        let request: @Sendable (TestApp, URN) async throws -> (String, ByteBuffer?)
+
+        var description: String { "\(method.rawValue) \(path)" }
+    }
+
+    static let all = Set(Role.allCases)
+
+    static let table: [Row] = [
+        Row(method: .get, path: "/health", allowed: nil, schoolScoped: false, success: .ok) { _, _ in ("/health", nil) },
+        Row(method: .get, path: "/v1/me", allowed: all, schoolScoped: false, success: .ok) { _, _ in ("/v1/me", nil) },
+        Row(method: .delete, path: "/v1/me/token", allowed: all, schoolScoped: false, success: .noContent) { _, _ in ("/v1/me/token", nil) },
+        Row(method: .post, path: "/v1/users", allowed: [.operator], schoolScoped: false, success: .created) { _, _ in
+            let body = #"{"name":"new-\#(UUID().uuidString.prefix(8))","role":"dpo"}"#
+            return ("/v1/users", ByteBuffer(string: body))
+        },
+        Row(method: .delete, path: "/v1/tokens/:id", allowed: [.operator], schoolScoped: false, success: .noContent) { app, _ in
+            let victim = try await app.store.issueToken(userID: app.users[.leader]!.id, label: "victim", lifetime: .seconds(60), actor: "test")
+            return ("/v1/tokens/\(victim.record.id)", nil)
+        },
+        Row(method: .get, path: "/v1/schools", allowed: [.operator, .dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/schools", nil) },
+        Row(method: .get, path: "/v1/schools/:urn", allowed: all, schoolScoped: true, success: .ok) { _, school in ("/v1/schools/\(school)", nil) },
+        Row(method: .get, path: "/v1/collections", allowed: all, schoolScoped: false, success: .ok) { _, _ in ("/v1/collections", nil) },
+        Row(method: .get, path: "/v1/audit/events", allowed: [.dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/audit/events", nil) },
+        Row(method: .get, path: "/v1/audit/verification", allowed: [.dpo, .operator], schoolScoped: false, success: .ok) { _, _ in
+            ("/v1/audit/verification", nil)
+        },
+    ]
+
+    @Test func everyRouteHasARow() async throws {
+        try await TestApp.with { app in
+            let registered = Set(app.declarations.map(\.description))
+            let tabled = Set(Self.table.map(\.description))
+            #expect(registered == tabled, "routes without a row: \(registered.subtracting(tabled)); rows without a route: \(tabled.subtracting(registered))")
+        }
+    }
+
+    enum Caller: Sendable, CustomStringConvertible {
+        case noToken
+        case badToken
+        case role(Role, otherSchool: Bool)
+
+        var description: String {
+            switch self {
+            case .noToken: "no token"
+            case .badToken: "bad token"
+            case .role(let role, let other): other ? "\(role.rawValue) (other school)" : role.rawValue
+            }
+        }
+
+        static let all: [Caller] =
+            [.noToken, .badToken] + Role.allCases.map { .role($0, otherSchool: false) }
+            + Role.allCases.filter(\.isSchoolScoped).map { .role($0, otherSchool: true) }
+    }
+
+    /// What the table says this caller gets.
+    static func expected(_ row: Row, _ caller: Caller) -> HTTPResponse.Status {
+        guard let allowed = row.allowed else { return row.success }
+        switch caller {
+        case .noToken, .badToken: return .unauthorized
+        case .role(let role, let otherSchool):
+            guard allowed.contains(role) else { return .forbidden }
+            if otherSchool && !row.schoolScoped { return row.success }
+            return otherSchool ? .notFound : row.success
+        }
+    }
+
+    @Test(arguments: table)
+    func routeAnswersAsDeclared(row: Row) async throws {
+        try await TestApp.with { app in
+            try await app.application().test(.router) { client in
+                var line = "\(row.description.padding(toLength: 32, withPad: " ", startingAt: 0))"
+                for caller in Caller.all {
+                    let token: String?
+                    var school = TestApp.schoolA
+                    switch caller {
+                    case .noToken: token = nil
+                    case .badToken: token = "gbt_" + String(repeating: "x", count: 43)
+                    case .role(let role, let otherSchool):
+                        token = try await app.token(role)
+                        if otherSchool { school = TestApp.schoolB }
+                    }
+                    let (uri, body) = try await row.request(app, school)
+                    let status = try await client.execute(uri: uri, method: row.method, headers: .bearer(token), body: body).status
+                    #expect(status == Self.expected(row, caller), "\(row) as \(caller)")
+                    line += " \(caller)=\(status.code)"
+                }
+                print("route table: \(line)")
+            }
+        }
+    }
+
+    @Test func expiredAndRevokedTokensAreRejected() async throws {
+        try await TestApp.with { app in
+            let expired = try await app.store.issueToken(userID: app.users[.leader]!.id, label: "old", lifetime: .seconds(-1), actor: "test")
+            let revoked = try await app.store.issueToken(userID: app.users[.leader]!.id, label: "gone", lifetime: .seconds(600), actor: "test")
+            try await app.store.revokeToken(id: revoked.record.id, actor: "test")
+            let before = try await app.store.auditEvents(limit: 10_000).count
+            try await app.application().test(.router) { client in
+                for secret in [expired.secret, revoked.secret] {
+                    let response = try await client.execute(uri: "/v1/me", method: .get, headers: .bearer(secret))
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                    let body = String(buffer: response.body)
+                    #expect(body.contains(#""code":"unauthenticated""#))
+                    #expect(!body.contains(secret))
+                }
+            }
+            // Each failed sign-in is audited, without the token.
+            let events = try await app.store.auditEvents(limit: 10_000).dropFirst(before)
+            #expect(events.map(\.action) == ["auth.failure", "auth.failure"])
+            #expect(events.allSatisfy { !$0.details.values.contains(where: { $0.contains("gbt_") }) })
+        }
+    }
+
+    @Test func errorsAreJSONWithStableCodes() async throws {
+        try await TestApp.with { app in
+            let token = try await app.token(.operator)
+            try await app.application().test(.router) { client in
+                let bad = try await client.execute(
+                    uri: "/v1/users", method: .post, headers: .bearer(token), body: ByteBuffer(string: #"{"name":"x","role":"wizard"}"#)
+                )
+                #expect(bad.status == .badRequest)
+                #expect(String(buffer: bad.body) == #"{"error":{"code":"invalid_role","message":"Unknown role 'wizard' (valid: operator, school-admin, leader, dpo)."}}"#)
+                let dup = try await client.execute(
+                    uri: "/v1/users", method: .post, headers: .bearer(token), body: ByteBuffer(string: #"{"name":"user-dpo","role":"dpo"}"#)
+                )
+                #expect(dup.status == .conflict)
+                #expect(String(buffer: dup.body).contains(#""code":"conflict""#))
+                let unscoped = try await client.execute(
+                    uri: "/v1/users", method: .post, headers: .bearer(token), body: ByteBuffer(string: #"{"name":"l2","role":"leader"}"#)
+                )
+                #expect(unscoped.status == .unprocessableContent)
+                #expect(String(buffer: unscoped.body).contains(#""code":"invalid_user""#))
+            }
+        }
+    }
+
+    @Test func createdUserTokenWorksAndIsShownOnce() async throws {
+        try await TestApp.with { app in
+            let token = try await app.token(.operator)
+            try await app.application().test(.router) { client in
+                let created = try await client.execute(
+                    uri: "/v1/users", method: .post, headers: .bearer(token),
+                    body: ByteBuffer(string: #"{"name":"head.a","role":"leader","school":900201}"#)
+                )
+                #expect(created.status == .created)
+                struct Created: Decodable {
+                    struct Token: Decodable { let token: String }
+                    let token: Token
+                }
+                let secret = try JSONDecoder().decode(Created.self, from: Data(created.body.readableBytesView)).token.token
+                let me = try await client.execute(uri: "/v1/me", method: .get, headers: .bearer(secret))
+                #expect(String(buffer: me.body).contains(#""name":"head.a","role":"leader","school":900201"#))
+                let stored = try await app.store.users().count
+                #expect(stored == Role.allCases.count + 1)
+            }
+        }
+    }
+}
