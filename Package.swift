@@ -79,7 +79,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GradeBenchCoreTests", dependencies: ["GradeBenchCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GradeBenchCoreTests",
+            dependencies: ["GradeBenchCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GradeBenchStoreTests",
             dependencies: [
