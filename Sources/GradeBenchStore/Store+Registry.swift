@@ -45,7 +45,8 @@ extension Store {
 
     /// Registers a collection; an id already used is a conflict.
     public func registerCollection(_ collection: GradeCollection, actor: String) async throws {
-        try await change(audit: { AuditEntry(actor: actor, action: "collection.register", target: "collection:\(collection.id)") }) { session in
+        try await change(audit: { AuditEntry(actor: actor, action: "collection.register", target: "collection:\(collection.id)") }) {
+            session in
             if try await !session.query("SELECT 1 FROM collections WHERE id = $1", .text(collection.id)).isEmpty {
                 throw StoreError.conflict("A collection with id '\(collection.id)' already exists.")
             }

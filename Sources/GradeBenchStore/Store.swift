@@ -22,7 +22,8 @@ public final class Store: Service, Sendable {
     public var dialect: SQLDialect { driver.dialect }
 
     /// Opens the database (creating a SQLite file on first use). Does not migrate: call `migrate()`.
-    public static func open(_ location: StoreLocation, logger: Logger = Logger(label: "gradebench.store")) async throws(StoreError) -> Store {
+    public static func open(_ location: StoreLocation, logger: Logger = Logger(label: "gradebench.store")) async throws(StoreError) -> Store
+    {
         switch location {
         case .sqlite(let path):
             return Store(driver: try await SQLiteDriver.open(path: path, logger: logger), location: location, logger: logger)
@@ -33,6 +34,7 @@ public final class Store: Service, Sendable {
 
     /// Opens the store, keeps its background work running while `body` runs, then closes it.
     /// For commands; the server runs the store as a service in its `ServiceGroup` instead.
+    @discardableResult
     public static func with<T: Sendable>(
         _ location: StoreLocation, logger: Logger = Logger(label: "gradebench.store"),
         _ body: @Sendable (Store) async throws -> T
@@ -74,6 +76,7 @@ public final class Store: Service, Sendable {
         }
     }
 
+    @discardableResult
     func read<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
         try await driver.withSession(body)
     }

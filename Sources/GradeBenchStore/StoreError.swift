@@ -40,7 +40,8 @@ public struct StoreError: GradeBenchError, Equatable {
     public static func schemaTooNew(found: Int, known: Int) -> StoreError {
         StoreError(
             kind: .schemaTooNew,
-            message: "The database is at schema version \(found), newer than this gradebench (which knows up to \(known)); upgrade gradebench before using this database."
+            message:
+                "The database is at schema version \(found), newer than this gradebench (which knows up to \(known)); upgrade gradebench before using this database."
         )
     }
     /// A statement failed for a reason the store does not classify; the driver's text is not shown.

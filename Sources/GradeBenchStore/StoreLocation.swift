@@ -10,7 +10,9 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
 
     public init(parsing text: String) throws(StoreError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw .invalidLocation("The database location is empty; give a SQLite file path or a postgres:// URL.") }
+        guard !trimmed.isEmpty else {
+            throw .invalidLocation("The database location is empty; give a SQLite file path or a postgres:// URL.")
+        }
         if let schemeEnd = trimmed.range(of: "://") {
             let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
             switch scheme {

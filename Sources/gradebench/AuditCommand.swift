@@ -1,7 +1,7 @@
 import ArgumentParser
-import Logging
 import GradeBenchCore
 import GradeBenchStore
+import Logging
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

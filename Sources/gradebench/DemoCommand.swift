@@ -1,10 +1,10 @@
 import ArgumentParser
-import Logging
 import Foundation
 import GradeBenchCore
 import GradeBenchServer
 import GradeBenchStore
 import Hummingbird
+import Logging
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
                 var text = "\nGradeBench demo is running at http://\(server.host):\(port)\n"
                 text += "Database: \(db) (SQLite), \(schools.count) synthetic schools, \(collections.count) collections.\n"
                 text += "Demo API tokens (valid 7 days):\n"
-                for (role, token) in tokens { text += "  \(role.padding(toLength: 26, withPad: " ", startingAt: 0)) \(token)\n" }
+                for (role, token) in tokens { text += "  \(role.padding(toLength: 30, withPad: " ", startingAt: 0)) \(token)\n" }
                 text += "Try: curl -H 'Authorization: Bearer \(tokens[0].1)' http://\(server.host):\(port)/v1/me\n"
                 text += "Stop with Ctrl-C.\n"
                 FileHandle.standardOutput.write(Data(text.utf8))

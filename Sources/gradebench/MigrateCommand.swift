@@ -1,6 +1,6 @@
 import ArgumentParser
-import Logging
 import GradeBenchStore
+import Logging
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Logging
 import GradeBenchCore
 import GradeBenchServer
 import GradeBenchStore
 import Hummingbird
+import Logging
 
 struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Logging
 import Foundation
 import GradeBenchCore
 import GradeBenchStore
 import HummingbirdBcrypt
+import Logging
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +45,8 @@ struct UsersCommand: AsyncParsableCommand {
                     }
                     passwordHash = Bcrypt.hash(password, cost: 12)
                 }
-                let (user, issued) = try await Store.with(try database.location(), logger: Console.logger()) { [name, expiresDays, passwordHash] store in
+                let (user, issued) = try await Store.with(try database.location(), logger: Console.logger()) {
+                    [name, expiresDays, passwordHash] store in
                     try await store.migrate()
                     let user = try await store.createUser(name: name, role: role, school: urn, passwordHash: passwordHash, actor: "cli")
                     let issued = try await store.issueToken(

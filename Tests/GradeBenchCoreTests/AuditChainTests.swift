@@ -41,7 +41,8 @@ struct AuditChainTests {
         var rehashed = events
         let e = events[1]
         let hash = AuditChain.hash(
-            sequence: 2, time: e.time, actor: "mallory", action: e.action, target: e.target, details: e.details, previousHash: e.previousHash
+            sequence: 2, time: e.time, actor: "mallory", action: e.action, target: e.target, details: e.details,
+            previousHash: e.previousHash
         )
         rehashed[1] = AuditEvent(
             sequence: 2, time: e.time, actor: "mallory", action: e.action, target: e.target, details: e.details,

@@ -68,7 +68,10 @@ struct PolicyTests {
         ("suppression.yaml", "school_threshold: 5", "school_threshold: five", "school_threshold", "must be a whole number"),
         ("suppression.yaml", "  base: 5", "  base: 0", "rounding.base", "must be at least 1 (found 0)"),
         ("suppression.yaml", "  p_percent: 10", "  p_percent: 150", "dominance.p_percent", "must be between 0 and 100 (found 150)"),
-        ("suppression.yaml", "  enabled: true\n  # For every", "  enabled: yes please\n  # For every", "secondary_suppression.enabled", "must be true or false"),
+        (
+            "suppression.yaml", "  enabled: true\n  # For every", "  enabled: yes please\n  # For every", "secondary_suppression.enabled",
+            "must be true or false"
+        ),
         ("suppression.yaml", "school_threshold: 5", "", "school_threshold", "is missing"),
         ("retention.yaml", "raw_data_maximum_years: 8", "raw_data_maximum_years: 8\nsurprise: 1", "surprise", "is not a known key"),
         ("consent.yaml", "title: \"Joining", "title: 12\nx_title: \"Joining", "x_title", "is not a known key"),

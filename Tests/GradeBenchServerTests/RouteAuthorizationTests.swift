@@ -30,19 +30,25 @@ struct RouteAuthorizationTests {
     static let table: [Row] = [
         Row(method: .get, path: "/health", allowed: nil, schoolScoped: false, success: .ok) { _, _ in ("/health", nil) },
         Row(method: .get, path: "/v1/me", allowed: all, schoolScoped: false, success: .ok) { _, _ in ("/v1/me", nil) },
-        Row(method: .delete, path: "/v1/me/token", allowed: all, schoolScoped: false, success: .noContent) { _, _ in ("/v1/me/token", nil) },
+        Row(method: .delete, path: "/v1/me/token", allowed: all, schoolScoped: false, success: .noContent) { _, _ in ("/v1/me/token", nil)
+        },
         Row(method: .post, path: "/v1/users", allowed: [.operator], schoolScoped: false, success: .created) { _, _ in
             let body = #"{"name":"new-\#(UUID().uuidString.prefix(8))","role":"dpo"}"#
             return ("/v1/users", ByteBuffer(string: body))
         },
         Row(method: .delete, path: "/v1/tokens/:id", allowed: [.operator], schoolScoped: false, success: .noContent) { app, _ in
-            let victim = try await app.store.issueToken(userID: app.users[.leader]!.id, label: "victim", lifetime: .seconds(60), actor: "test")
+            let victim = try await app.store.issueToken(
+                userID: app.users[.leader]!.id, label: "victim", lifetime: .seconds(60), actor: "test")
             return ("/v1/tokens/\(victim.record.id)", nil)
         },
-        Row(method: .get, path: "/v1/schools", allowed: [.operator, .dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/schools", nil) },
-        Row(method: .get, path: "/v1/schools/:urn", allowed: all, schoolScoped: true, success: .ok) { _, school in ("/v1/schools/\(school)", nil) },
+        Row(method: .get, path: "/v1/schools", allowed: [.operator, .dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/schools", nil)
+        },
+        Row(method: .get, path: "/v1/schools/:urn", allowed: all, schoolScoped: true, success: .ok) { _, school in
+            ("/v1/schools/\(school)", nil)
+        },
         Row(method: .get, path: "/v1/collections", allowed: all, schoolScoped: false, success: .ok) { _, _ in ("/v1/collections", nil) },
-        Row(method: .get, path: "/v1/audit/events", allowed: [.dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/audit/events", nil) },
+        Row(method: .get, path: "/v1/audit/events", allowed: [.dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/audit/events", nil)
+        },
         Row(method: .get, path: "/v1/audit/verification", allowed: [.dpo, .operator], schoolScoped: false, success: .ok) { _, _ in
             ("/v1/audit/verification", nil)
         },
@@ -52,7 +58,9 @@ struct RouteAuthorizationTests {
         try await TestApp.with { app in
             let registered = Set(app.declarations.map(\.description))
             let tabled = Set(Self.table.map(\.description))
-            #expect(registered == tabled, "routes without a row: \(registered.subtracting(tabled)); rows without a route: \(tabled.subtracting(registered))")
+            #expect(
+                registered == tabled,
+                "routes without a row: \(registered.subtracting(tabled)); rows without a route: \(tabled.subtracting(registered))")
         }
     }
 
@@ -113,8 +121,10 @@ struct RouteAuthorizationTests {
 
     @Test func expiredAndRevokedTokensAreRejected() async throws {
         try await TestApp.with { app in
-            let expired = try await app.store.issueToken(userID: app.users[.leader]!.id, label: "old", lifetime: .seconds(-1), actor: "test")
-            let revoked = try await app.store.issueToken(userID: app.users[.leader]!.id, label: "gone", lifetime: .seconds(600), actor: "test")
+            let expired = try await app.store.issueToken(
+                userID: app.users[.leader]!.id, label: "old", lifetime: .seconds(-1), actor: "test")
+            let revoked = try await app.store.issueToken(
+                userID: app.users[.leader]!.id, label: "gone", lifetime: .seconds(600), actor: "test")
             try await app.store.revokeToken(id: revoked.record.id, actor: "test")
             let before = try await app.store.auditEvents(limit: 10_000).count
             try await app.application().test(.router) { client in
@@ -142,7 +152,10 @@ struct RouteAuthorizationTests {
                     uri: "/v1/users", method: .post, headers: .bearer(token), body: ByteBuffer(string: #"{"name":"x","role":"wizard"}"#)
                 )
                 #expect(bad.status == .badRequest)
-                #expect(String(buffer: bad.body) == #"{"error":{"code":"invalid_role","message":"Unknown role 'wizard' (valid: operator, school-admin, leader, dpo)."}}"#)
+                #expect(
+                    String(buffer: bad.body)
+                        == #"{"error":{"code":"invalid_role","message":"Unknown role 'wizard' (valid: operator, school-admin, leader, dpo)."}}"#
+                )
                 let dup = try await client.execute(
                     uri: "/v1/users", method: .post, headers: .bearer(token), body: ByteBuffer(string: #"{"name":"user-dpo","role":"dpo"}"#)
                 )

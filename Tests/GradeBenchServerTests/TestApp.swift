@@ -37,7 +37,8 @@ struct TestApp {
                     School(urn: urn, name: "Synthetic \(urn)", region: "London", type: "academy", phase: "secondary"), actor: "test"
                 )
             }
-            try await store.registerCollection(GradeCollection(id: "ks4-t", name: "KS4", keyStage: .ks4, academicYear: "2025/26"), actor: "test")
+            try await store.registerCollection(
+                GradeCollection(id: "ks4-t", name: "KS4", keyStage: .ks4, academicYear: "2025/26"), actor: "test")
             var users: [Role: User] = [:]
             for role in Role.allCases {
                 users[role] = try await store.createUser(

@@ -1,4 +1,5 @@
 import GradeBenchCore
+
 @testable import GradeBenchStore
 
 enum Samples {
@@ -18,7 +19,8 @@ enum Samples {
             let pupil: String = "\(tag)-pupil-\(index / 3)"
             let sealed: [UInt8] = [1, 2, UInt8(index % 256)]
             let pp: String = index % 2 == 0 ? "Y" : "N"
-            rows.append(StoredGradeRow(pupilKey: pupil, pupilSealed: sealed, subject: subjects[index % 3], grade: String(index % 10), pp: pp))
+            rows.append(
+                StoredGradeRow(pupilKey: pupil, pupilSealed: sealed, subject: subjects[index % 3], grade: String(index % 10), pp: pp))
         }
         return rows
     }

@@ -20,7 +20,8 @@ struct StoreContractTests {
 
                 let future = Migrations.latestVersion + 1
                 try await store.read { session in
-                    try await session.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', 0)", .int(future))
+                    try await session.query(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', 0)", .int(future))
                 }
                 let tablesBefore = try await tableCount(store)
                 let error = await #expect(throws: StoreError.self) { try await store.migrate() }
@@ -151,11 +152,13 @@ struct StoreContractTests {
         try await database.withStore { store in
             try await Samples.seed(store)
             _ = try await store.recordConsent(
-                school: Samples.urnA, action: .grant, scope: .collection("ks4-test"), textHash: "h1", reason: nil, userID: nil, actor: "test"
+                school: Samples.urnA, action: .grant, scope: .collection("ks4-test"), textHash: "h1", reason: nil, userID: nil,
+                actor: "test"
             )
             #expect(try await store.consents(school: Samples.urnA).isActive(for: Samples.ks4))
             _ = try await store.recordConsent(
-                school: Samples.urnA, action: .withdraw, scope: .keyStage(.ks4), textHash: "h1", reason: "leaving", userID: nil, actor: "test"
+                school: Samples.urnA, action: .withdraw, scope: .keyStage(.ks4), textHash: "h1", reason: "leaving", userID: nil,
+                actor: "test"
             )
             let history = try await store.consents(school: Samples.urnA)
             #expect(history.map(\.action) == [.grant, .withdraw])
@@ -173,7 +176,8 @@ struct StoreContractTests {
     func submissions(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await Samples.seed(store)
-            let first = try await store.replaceSubmission(Samples.draft(Samples.urnA, rows: Samples.rows(2400, tag: "a1"), key: "k1"), actor: "test")
+            let first = try await store.replaceSubmission(
+                Samples.draft(Samples.urnA, rows: Samples.rows(2400, tag: "a1"), key: "k1"), actor: "test")
             #expect(first.rowCount == 2400 && first.pupilCount == 800 && first.replacesID == nil)
             _ = try await store.replaceSubmission(Samples.draft(Samples.urnB, rows: Samples.rows(30, tag: "b")), actor: "test")
             let second = try await store.replaceSubmission(Samples.draft(Samples.urnA, rows: Samples.rows(9, tag: "a2")), actor: "test")
@@ -205,10 +209,12 @@ struct StoreContractTests {
         try await database.withStore { store in
             try await Samples.seed(store)
             let one = try await store.saveSnapshot(
-                SnapshotDraft(collectionID: "ks4-test", schoolCount: 5, pupilCount: 100, policyHash: "p", payload: [1], userID: nil), actor: "test"
+                SnapshotDraft(collectionID: "ks4-test", schoolCount: 5, pupilCount: 100, policyHash: "p", payload: [1], userID: nil),
+                actor: "test"
             )
             let two = try await store.saveSnapshot(
-                SnapshotDraft(collectionID: "ks4-test", schoolCount: 6, pupilCount: 120, policyHash: "p", payload: [2], userID: nil), actor: "test"
+                SnapshotDraft(collectionID: "ks4-test", schoolCount: 6, pupilCount: 120, policyHash: "p", payload: [2], userID: nil),
+                actor: "test"
             )
             #expect(try await store.latestSnapshot(collectionID: "ks4-test") == two)
             #expect(try await store.snapshots(collectionID: "ks4-test").map(\.id) == [one.id, two.id])

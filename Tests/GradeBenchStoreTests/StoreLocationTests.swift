@@ -37,6 +37,7 @@ struct StoreLocationTests {
     }
 
     @Test func positionalPlaceholders() {
-        #expect(SQLiteSession.positional("SELECT $1, $12 FROM t WHERE a = '$' AND b = $2") == "SELECT ?1, ?12 FROM t WHERE a = '$' AND b = ?2")
+        #expect(
+            SQLiteSession.positional("SELECT $1, $12 FROM t WHERE a = '$' AND b = $2") == "SELECT ?1, ?12 FROM t WHERE a = '$' AND b = ?2")
     }
 }

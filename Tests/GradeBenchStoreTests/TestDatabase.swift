@@ -77,10 +77,13 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     /// Leaves a line in `GRADEBENCH_POSTGRES_MARKER` per PostgreSQL test, so the test command can show they ran.
     private static func markPostgresRun() {
         guard let path = ProcessInfo.processInfo.environment["GRADEBENCH_POSTGRES_MARKER"] else { return }
-        guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() else { return }
+        guard
+            let handle = FileHandle(forWritingAtPath: path)
+                ?? {
+                    _ = FileManager.default.createFile(atPath: path, contents: nil)
+                    return FileHandle(forWritingAtPath: path)
+                }()
+        else { return }
         handle.seekToEndOfFile()
         handle.write(Data("postgres\n".utf8))
         try? handle.close()

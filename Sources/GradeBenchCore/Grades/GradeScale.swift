@@ -95,4 +95,3 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
         }
     }
 }
-

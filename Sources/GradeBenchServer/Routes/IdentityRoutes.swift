@@ -56,7 +56,8 @@ extension APIRouter {
             let body = try await JSON.decode(CreateUser.self, from: request)
             guard let role = Role(rawValue: body.role) else {
                 throw APIError.badRequest(
-                    code: "invalid_role", "Unknown role '\(body.role.prefix(32))' (valid: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))."
+                    code: "invalid_role",
+                    "Unknown role '\(body.role.prefix(32))' (valid: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))."
                 )
             }
             var school: URN? = nil
