@@ -55,7 +55,14 @@ struct DemoCommand: AsyncParsableCommand {
                 text += "Stop with Ctrl-C.\n"
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch {
+                // The store's service may not have started (e.g. migration refused before it ran): close it here.
+                await store.shutdown()
+                throw error
+            }
+            await store.shutdown()
         }
     }
 

@@ -32,7 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
             ) { port in
                 logger.info("GradeBench listening", metadata: ["url": "http://\(server.host):\(port)", "db": "\(location)"])
             }
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch {
+                // The store's service may not have started (e.g. migration refused before it ran): close it here.
+                await store.shutdown()
+                throw error
+            }
+            await store.shutdown()
         }
     }
 }

@@ -96,11 +96,24 @@ public enum CatalogueError: GradeBenchError, Equatable {
         case .unknownSubject(let code):
             "Subject '\(code.prefix(24))' is not in the subject catalogue."
         case .gradeNotOnScale(let grade, let subject, let scale):
-            "Grade '\(grade.prefix(12))' is not on the \(scale.displayName) scale of subject \(subject)."
+            // Echo the value only when it is short and grade-shaped: a name typed into the grade column is not repeated.
+            Self.isGradeShaped(grade)
+                ? "Grade '\(grade)' is not on the \(scale.displayName) scale of subject \(subject)."
+                : "The grade given is not on the \(scale.displayName) scale of subject \(subject)."
         case .duplicateSubject(let code):
             "Subject '\(code)' appears twice in the subject catalogue."
         case .malformedCatalogue(let line, let problem):
             "The subject catalogue is malformed at line \(line): \(problem)."
         }
+    }
+}
+
+extension CatalogueError {
+    /// Short, and either tiny or holding a digit or grade punctuation (`10`, `A**`, `5/4`, `Z`) — never a word
+    /// such as a name.
+    static func isGradeShaped(_ text: String) -> Bool {
+        (1...5).contains(text.count)
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "*-+/".contains($0)) }
+            && (text.count <= 2 || text.contains(where: { $0.isNumber || "*-+/".contains($0) }))
     }
 }

@@ -16,6 +16,12 @@ final class SQLiteDriver: SQLDriver {
         self.logger = logger
     }
 
+    /// Last resort when a store is dropped without `shutdown()` (a service group that failed before starting it):
+    /// the close keeps the connection alive until it has run.
+    deinit {
+        if !connection.isClosed { _ = connection.close() }
+    }
+
     static func open(path: String, logger: Logger) async throws(StoreError) -> SQLiteDriver {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
