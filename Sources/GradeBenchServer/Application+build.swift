@@ -6,7 +6,7 @@ import Logging
 /// Assembles GradeBench's HTTP application.
 public enum GradeBenchApp {
     /// The router with every route declared, for the server and for tests (`app.test(.router)`).
-    public static func buildRouter(store: Store, policies: PolicySet, configuration: ServerConfiguration) -> (
+    public static func buildRouter(store: Store, policies: PolicySet, keys: ServerKeys, configuration: ServerConfiguration) -> (
         Router<BasicRequestContext>, APIRouter
     ) {
         let router = Router()
@@ -14,6 +14,10 @@ public enum GradeBenchApp {
         api.addHealthRoutes()
         api.addIdentityRoutes(configuration: configuration)
         api.addRegistryRoutes()
+        api.addConsentRoutes(policies: policies)
+        api.addSubmissionRoutes(
+            service: SubmissionService(store: store, keys: keys, catalogue: .standard), configuration: configuration
+        )
         api.addAuditRoutes()
         return (router, api)
     }
@@ -21,10 +25,10 @@ public enum GradeBenchApp {
     /// The application: the store runs as a service in the same ServiceGroup and the schema is migrated
     /// before the server accepts connections.
     public static func build(
-        store: Store, policies: PolicySet, configuration: ServerConfiguration, logger: Logger,
+        store: Store, policies: PolicySet, keys: ServerKeys, configuration: ServerConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let (router, _) = buildRouter(store: store, policies: policies, configuration: configuration)
+        let (router, _) = buildRouter(store: store, policies: policies, keys: keys, configuration: configuration)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GradeBench"),

@@ -3,18 +3,26 @@ import GradeBenchCore
 extension Store {
     /// Registers a school; a URN already registered is a conflict.
     public func registerSchool(_ school: School, actor: String) async throws {
-        try await change(audit: { AuditEntry(actor: actor, action: "school.register", target: "school:\(school.urn)") }) { session in
-            if try await !session.query("SELECT 1 FROM schools WHERE urn = $1", .int(school.urn.rawValue)).isEmpty {
-                throw StoreError.conflict("A school with URN \(school.urn) is already registered.")
+        try await registerSchools([school], actor: actor)
+    }
+
+    /// Registers several schools in one transaction (all or none), one audit event each.
+    public func registerSchools(_ schools: [School], actor: String) async throws {
+        try await driver.withTransaction { session in
+            for school in schools {
+                if try await !session.query("SELECT 1 FROM schools WHERE urn = $1", .int(school.urn.rawValue)).isEmpty {
+                    throw StoreError.conflict("A school with URN \(school.urn) is already registered.")
+                }
+                try await session.query(
+                    """
+                    INSERT INTO schools (urn, name, region, type, phase, size_band, disadvantage_band, registered_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    """,
+                    .int(school.urn.rawValue), .text(school.name), .text(school.region), .text(school.type), .text(school.phase),
+                    .optional(school.sizeBand), .optional(school.disadvantageBand), .int(Store.now())
+                )
+                try await appendAudit(AuditEntry(actor: actor, action: "school.register", target: "school:\(school.urn)"), in: session)
             }
-            try await session.query(
-                """
-                INSERT INTO schools (urn, name, region, type, phase, size_band, disadvantage_band, registered_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                """,
-                .int(school.urn.rawValue), .text(school.name), .text(school.region), .text(school.type), .text(school.phase),
-                .optional(school.sizeBand), .optional(school.disadvantageBand), .int(Store.now())
-            )
         }
     }
 

@@ -21,6 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await reportingErrors {
             let logger = Console.logger()
             let policies = try PolicyFiles.load(directory: server.policies)
+            let keys = try SecretsFile.loadOrCreate(path: server.secrets)
             let schools = try RegistryFiles.schools(csv: try read("schools.csv"), file: "\(fixtures)/schools.csv")
             let collections = try RegistryFiles.collections(csv: try read("collections.csv"), file: "\(fixtures)/collections.csv")
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
@@ -28,10 +29,29 @@ struct DemoCommand: AsyncParsableCommand {
             let location = StoreLocation.sqlite(path: db)
             let store = try await Store.open(location, logger: logger)
             let demoSchool = schools.first!
-            let tokens = try await Store.with(location, logger: logger) { store in
+            let (tokens, submitted) = try await Store.with(location, logger: logger) { store in
                 try await store.migrate()
-                for school in schools { try await store.registerSchool(school, actor: "cli") }
+                try await store.registerSchools(schools, actor: "cli")
                 for collection in collections { try await store.registerCollection(collection, actor: "cli") }
+                // Every fixture school opts in and submits its files, through the same pipeline as the API.
+                let service = SubmissionService(store: store, keys: keys)
+                var submitted = 0
+                let now = Int64(Date().timeIntervalSince1970)
+                for collection in collections {
+                    for school in schools {
+                        let path = (fixtures as NSString).appendingPathComponent("\(collection.id)/\(school.urn).csv")
+                        guard let data = FileManager.default.contents(atPath: path) else { continue }
+                        _ = try await store.recordConsent(
+                            school: school.urn, action: .grant, scope: .collection(collection.id), textHash: policies.consent.textHash,
+                            reason: nil, userID: nil, actor: "cli"
+                        )
+                        _ = try await service.submit(
+                            body: Array(data), collectionID: collection.id, school: school.urn, idempotencyKey: nil, actor: "cli",
+                            userID: nil, now: now
+                        )
+                        submitted += 1
+                    }
+                }
                 var tokens: [(String, String)] = []
                 for (name, role, urn) in [
                     ("demo-operator", Role.operator, URN?.none), ("demo-dpo", .dpo, nil),
@@ -41,14 +61,15 @@ struct DemoCommand: AsyncParsableCommand {
                     let issued = try await store.issueToken(userID: user.id, label: "demo", lifetime: .seconds(7 * 86_400), actor: "cli")
                     tokens.append(("\(role.rawValue)\(urn.map { " (school \($0))" } ?? "")", issued.secret))
                 }
-                return tokens
+                return (tokens, submitted)
             }
             let app = GradeBenchApp.build(
-                store: store, policies: policies, configuration: ServerConfiguration(host: server.host, port: server.port),
+                store: store, policies: policies, keys: keys, configuration: server.configuration,
                 logger: logger
             ) { [server] port in
                 var text = "\nGradeBench demo is running at http://\(server.host):\(port)\n"
-                text += "Database: \(db) (SQLite), \(schools.count) synthetic schools, \(collections.count) collections.\n"
+                text +=
+                    "Database: \(db) (SQLite), \(schools.count) synthetic schools, \(collections.count) collections, \(submitted) submissions.\n"
                 text += "Demo API tokens (valid 7 days):\n"
                 for (role, token) in tokens { text += "  \(role.padding(toLength: 30, withPad: " ", startingAt: 0)) \(token)\n" }
                 text += "Try: curl -H 'Authorization: Bearer \(tokens[0].1)' http://\(server.host):\(port)/v1/me\n"

@@ -10,8 +10,9 @@ struct GradeBench: AsyncParsableCommand {
             disclosure control, and each school sees its own results next to them.
             """,
         subcommands: [
-            ServeCommand.self, DemoCommand.self, MigrateCommand.self, UsersCommand.self, FixturesCommand.self,
-            PolicyCommand.self, AuditCommand.self,
+            ServeCommand.self, DemoCommand.self, MigrateCommand.self, UsersCommand.self, SchoolsCommand.self,
+            CollectionsCommand.self, ConsentCommand.self, KeygenCommand.self, PseudonymiseCommand.self, SubmitCommand.self,
+            FixturesCommand.self, PolicyCommand.self, AuditCommand.self,
         ]
     )
 }

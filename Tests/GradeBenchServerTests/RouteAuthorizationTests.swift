@@ -47,6 +47,34 @@ struct RouteAuthorizationTests {
             ("/v1/schools/\(school)", nil)
         },
         Row(method: .get, path: "/v1/collections", allowed: all, schoolScoped: false, success: .ok) { _, _ in ("/v1/collections", nil) },
+        Row(method: .post, path: "/v1/schools", allowed: [.operator], schoolScoped: false, success: .created) { _, _ in
+            let urn = Int.random(in: 910_000...989_999)
+            let body = #"{"urn":\#(urn),"name":"Synthetic New","region":"London","type":"academy","phase":"secondary"}"#
+            return ("/v1/schools", ByteBuffer(string: body))
+        },
+        Row(method: .post, path: "/v1/collections", allowed: [.operator], schoolScoped: false, success: .created) { _, _ in
+            let body = #"{"id":"c-\#(UUID().uuidString.prefix(8).lowercased())","name":"C","keyStage":"KS4","academicYear":"2025/26"}"#
+            return ("/v1/collections", ByteBuffer(string: body))
+        },
+        Row(method: .get, path: "/v1/consent-text", allowed: all, schoolScoped: false, success: .ok) { _, _ in ("/v1/consent-text", nil) },
+        Row(method: .post, path: "/v1/schools/:urn/consents", allowed: [.schoolAdmin], schoolScoped: true, success: .created) {
+            app, school in
+            let body = #"{"action":"grant","collection":"ks4-t","textHash":"\#(app.policies.consent.textHash)"}"#
+            return ("/v1/schools/\(school)/consents", ByteBuffer(string: body))
+        },
+        Row(
+            method: .get, path: "/v1/schools/:urn/consents", allowed: [.schoolAdmin, .leader, .dpo, .operator], schoolScoped: true,
+            success: .ok
+        ) { _, school in ("/v1/schools/\(school)/consents", nil) },
+        Row(method: .post, path: "/v1/collections/:collection/submissions", allowed: [.schoolAdmin], schoolScoped: false, success: .created)
+        {
+            app, _ in
+            _ = try await app.store.recordConsent(
+                school: TestApp.schoolA, action: .grant, scope: .collection("ks4-t"), textHash: "h", reason: nil, userID: nil, actor: "t"
+            )
+            let key = PseudonymKey(bytes: Array(repeating: 3, count: 32))!
+            return ("/v1/collections/ks4-t/submissions", ByteBuffer(string: "pupil,subject,grade\n\(key.pseudonym(for: "r")),MATH,7\n"))
+        },
         Row(method: .get, path: "/v1/audit/events", allowed: [.dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/audit/events", nil)
         },
         Row(method: .get, path: "/v1/audit/verification", allowed: [.dpo, .operator], schoolScoped: false, success: .ok) { _, _ in
@@ -110,7 +138,9 @@ struct RouteAuthorizationTests {
                         if otherSchool { school = TestApp.schoolB }
                     }
                     let (uri, body) = try await row.request(app, school)
-                    let status = try await client.execute(uri: uri, method: row.method, headers: .bearer(token), body: body).status
+                    var headers = HTTPFields.bearer(token)
+                    headers[.contentType] = uri.hasSuffix("/submissions") ? "text/csv" : "application/json"
+                    let status = try await client.execute(uri: uri, method: row.method, headers: headers, body: body).status
                     #expect(status == Self.expected(row, caller), "\(row) as \(caller)")
                     line += " \(caller)=\(status.code)"
                 }

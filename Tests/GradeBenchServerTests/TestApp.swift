@@ -2,6 +2,7 @@ import Foundation
 import GradeBenchCore
 import GradeBenchServer
 import GradeBenchStore
+import GradeBenchTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -14,11 +15,14 @@ struct TestApp {
         .deletingLastPathComponent()
 
     let store: Store
+    let policies: PolicySet
     /// Every route the server registered, with its declared access.
     let declarations: [RouteDeclaration]
     let responder: RouterResponder<BasicRequestContext>
     /// Users of each role; school roles belong to school A.
     let users: [Role: User]
+
+    static let keys = ServerKeys(rekey: Array(repeating: 1, count: 32), data: Array(repeating: 2, count: 32))!
 
     static let logger: Logger = {
         var logger = Logger(label: "gradebench.test")
@@ -26,12 +30,10 @@ struct TestApp {
         return logger
     }()
 
-    static func with<T: Sendable>(_ body: @Sendable (TestApp) async throws -> T) async throws -> T {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gb-server-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+    /// Runs `body` against a fresh app over a fresh database (SQLite unless told otherwise).
+    static func with<T: Sendable>(database: TestDatabase = .sqlite, _ body: @Sendable (TestApp) async throws -> T) async throws -> T {
         let policies = try PolicyFiles.load(directory: repositoryRoot.appendingPathComponent("policies").path)
-        return try await Store.with(.sqlite(path: path), logger: logger) { store in
-            try await store.migrate()
+        return try await database.withStore { store in
             for urn in [schoolA, schoolB] {
                 try await store.registerSchool(
                     School(urn: urn, name: "Synthetic \(urn)", region: "London", type: "academy", phase: "secondary"), actor: "test"
@@ -45,8 +47,11 @@ struct TestApp {
                     name: "user-\(role.rawValue)", role: role, school: role.isSchoolScoped ? schoolA : nil, passwordHash: nil, actor: "test"
                 )
             }
-            let (router, api) = GradeBenchApp.buildRouter(store: store, policies: policies, configuration: ServerConfiguration())
-            let app = TestApp(store: store, declarations: api.declarations, responder: router.buildResponder(), users: users)
+            let (router, api) = GradeBenchApp.buildRouter(
+                store: store, policies: policies, keys: keys, configuration: ServerConfiguration(maxSubmissionBytes: 1 << 20)
+            )
+            let app = TestApp(
+                store: store, policies: policies, declarations: api.declarations, responder: router.buildResponder(), users: users)
             return try await body(app)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GradeBenchCore
+import GradeBenchTestSupport
 import Testing
 
 @testable import GradeBenchStore

@@ -1,3 +1,4 @@
+import GradeBenchTestSupport
 import Testing
 
 @testable import GradeBenchStore

@@ -11,13 +11,11 @@ public enum RegistryFiles {
     /// `urn,name,region,type,phase[,size_band,disadvantage_band]`
     public static func schools(csv bytes: [UInt8], file: String = "schools.csv") throws(Failure) -> [School] {
         try records(bytes, file: file, required: ["urn", "name", "region", "type", "phase"]) { (field, line) throws(Failure) in
-            guard let urn = URN(field("urn")) else { throw Failure(file: file, line: line, problem: "urn must be six digits") }
-            let size = field("size_band")
-            let disadvantage = field("disadvantage_band")
-            return School(
-                urn: urn, name: field("name"), region: field("region"), type: field("type"), phase: field("phase"),
-                sizeBand: size.isEmpty ? nil : size, disadvantageBand: disadvantage.isEmpty ? nil : disadvantage
-            )
+            var fields: [String: String] = [:]
+            for name in ["urn", "name", "region", "type", "phase", "size_band", "disadvantage_band"] { fields[name] = field(name) }
+            do throws(RegistryRules.Violation) { return try RegistryRules.school(fields) } catch {
+                throw Failure(file: file, line: line, problem: error.message)
+            }
         }
     }
 

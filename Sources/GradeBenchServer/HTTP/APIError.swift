@@ -2,6 +2,7 @@ import Foundation
 import GradeBenchCore
 import GradeBenchStore
 import Hummingbird
+import NIOCore
 
 /// Every error response: `{"error": {"code": "…", "message": "…"}}` with a stable code and one sentence.
 public struct APIError: HTTPResponseError, Sendable {
@@ -9,6 +10,9 @@ public struct APIError: HTTPResponseError, Sendable {
     public let code: String
     public let message: String
     public var headers: HTTPFields = [:]
+    /// Row-level problems of a refused submission (capped), and how many there are in all.
+    public var problems: [SubmissionProblem]? = nil
+    public var total: Int? = nil
 
     public init(_ status: HTTPResponse.Status, code: String, message: String) {
         self.status = status
@@ -45,6 +49,19 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.internalServerError, code: "internal_error", message: "The server could not complete the request.")
         case let error as UserRuleError: return APIError(.unprocessableContent, code: error.code, message: error.message)
         case let error as CatalogueError: return APIError(.unprocessableContent, code: error.code, message: error.message)
+        case let error as RegistryRules.Violation: return APIError(.badRequest, code: error.code, message: error.message)
+        case let error as ConsentRules.Violation:
+            // A stale acknowledgement or nothing to withdraw conflicts with the register's state; the rest are bad requests.
+            let conflict = ["consent_text_changed", "nothing_to_withdraw"].contains(error.code)
+            return APIError(conflict ? .conflict : .badRequest, code: error.code, message: error.message)
+        case let error as SubmissionRejection:
+            var api = APIError(.unprocessableContent, code: error.code, message: error.message)
+            api.problems = error.problems
+            api.total = error.total
+            return api
+        case let error as NIOTooManyBytesError:
+            _ = error
+            return APIError(.contentTooLarge, code: "body_too_large", message: "The request body is larger than this server accepts.")
         case let error as DecodingError:
             _ = error
             return APIError(.badRequest, code: "invalid_json", message: "The request body is not the JSON this endpoint expects.")
@@ -57,12 +74,14 @@ public struct APIError: HTTPResponseError, Sendable {
         struct Detail: Encodable {
             let code: String
             let message: String
+            let problems: [SubmissionProblem]?
+            let total: Int?
         }
         let error: Detail
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
+        let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message, problems: problems, total: total)))
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -1,3 +1,4 @@
+import Foundation
 import GradeBenchCore
 import GradeBenchStore
 import Hummingbird
@@ -10,6 +11,13 @@ struct SchoolView: Codable, Sendable {
     let phase: String
     let sizeBand: String?
     let disadvantageBand: String?
+
+    var fields: [String: String] {
+        var fields = ["urn": String(urn), "name": name, "region": region, "type": type, "phase": phase]
+        fields["size_band"] = sizeBand
+        fields["disadvantage_band"] = disadvantageBand
+        return fields
+    }
 
     init(_ school: School) {
         urn = school.urn.rawValue
@@ -27,12 +35,17 @@ struct CollectionView: Codable, Sendable {
     let name: String
     let keyStage: String
     let academicYear: String
+    let opensAt: String?
+    let closesAt: String?
 
     init(_ collection: GradeCollection) {
         id = collection.id
         name = collection.name
         keyStage = collection.keyStage.rawValue
         academicYear = collection.academicYear
+        let format = ISO8601DateFormatter()
+        opensAt = collection.opensAt.map { format.string(from: Date(timeIntervalSince1970: TimeInterval($0))) }
+        closesAt = collection.closesAt.map { format.string(from: Date(timeIntervalSince1970: TimeInterval($0))) }
     }
 }
 
@@ -51,6 +64,31 @@ extension APIRouter {
 
         add(.get, "/v1/collections", access: .anyUser) { [store] _, _, _ in
             try JSON.response(try await store.collections().map(CollectionView.init))
+        }
+
+        add(.post, "/v1/schools", access: .roles(.operator)) { [store] request, _, caller in
+            let view = try await JSON.decode(SchoolView.self, from: request)
+            let school = try RegistryRules.school(view.fields)
+            try await store.registerSchool(school, actor: caller.auditName)
+            return try JSON.response(SchoolView(school), status: .created)
+        }
+
+        struct NewCollection: Decodable {
+            let id: String
+            let name: String
+            let keyStage: String
+            let academicYear: String
+            let opensAt: String?
+            let closesAt: String?
+        }
+        add(.post, "/v1/collections", access: .roles(.operator)) { [store] request, _, caller in
+            let body = try await JSON.decode(NewCollection.self, from: request)
+            let collection = try RegistryRules.collection(
+                id: body.id, name: body.name, keyStage: body.keyStage, academicYear: body.academicYear,
+                opens: body.opensAt, closes: body.closesAt
+            )
+            try await store.registerCollection(collection, actor: caller.auditName)
+            return try JSON.response(CollectionView(collection), status: .created)
         }
     }
 }

@@ -1,28 +1,27 @@
 import Foundation
 import GradeBenchCore
+import GradeBenchStore
 import Logging
 import Testing
 
-@testable import GradeBenchStore
-
 /// The databases the contract suite runs on. PostgreSQL runs when `GRADEBENCH_TEST_POSTGRES_URL` names a server
 /// (the README's test command starts a throwaway one); with `GRADEBENCH_REQUIRE_POSTGRES=1` its absence fails.
-enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
     case postgres
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
     static var adminURL: String? { ProcessInfo.processInfo.environment["GRADEBENCH_TEST_POSTGRES_URL"] }
     static var postgresRequired: Bool { ProcessInfo.processInfo.environment["GRADEBENCH_REQUIRE_POSTGRES"] == "1" }
 
     /// SQLite always; PostgreSQL when configured or required (then a missing server fails the test).
-    static var available: [TestDatabase] {
+    public static var available: [TestDatabase] {
         adminURL != nil || postgresRequired ? [.sqlite, .postgres] : [.sqlite]
     }
 
     /// A fresh, empty database of this kind, dropped (or deleted) after `body`.
-    func withFreshLocation<T: Sendable>(_ body: @Sendable (StoreLocation) async throws -> T) async throws -> T {
+    public func withFreshLocation<T: Sendable>(_ body: @Sendable (StoreLocation) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("gb-test-\(UUID().uuidString).sqlite").path
@@ -35,9 +34,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
             }
             let name = "gb_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             let adminLocation = try StoreLocation(parsing: admin)
-            try await Store.with(adminLocation, logger: Self.logger) { store in
-                try await store.read { session in try await session.query(SQLStatement("CREATE DATABASE \(name)")) }
-            }
+            try await Store.with(adminLocation, logger: Self.logger) { store in try await store.createDatabase(named: name) }
             Self.markPostgresRun()
             guard case .postgres(var location) = adminLocation else { throw CancellationError() }
             location.database = name
@@ -53,7 +50,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     /// A fresh, migrated store.
-    func withStore<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
+    public func withStore<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
         try await withFreshLocation { location in
             try await Store.with(location, logger: Self.logger) { store in
                 try await store.migrate()
@@ -62,16 +59,14 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "gradebench.test")
         logger.logLevel = .critical
         return logger
     }()
 
     private static func drop(_ name: String, admin: StoreLocation) async throws {
-        try await Store.with(admin, logger: logger) { store in
-            try await store.read { session in try await session.query(SQLStatement("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
-        }
+        try await Store.with(admin, logger: logger) { store in try await store.dropDatabase(named: name) }
     }
 
     /// Leaves a line in `GRADEBENCH_POSTGRES_MARKER` per PostgreSQL test, so the test command can show they ran.

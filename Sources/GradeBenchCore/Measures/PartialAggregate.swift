@@ -1,0 +1,117 @@
+/// Counts of one subject's results for one pupil group.
+public struct GradeTally: Codable, Hashable, Sendable {
+    /// Results per grade code (non-grades excluded).
+    public var counts: [String: Int] = [:]
+    /// Graded entries (the base of percentages).
+    public var entries = 0
+    /// Sum of points of graded entries (for mean points), where the scale has points.
+    public var pointsSum = 0.0
+    /// Non-grade results (X, ABS), kept apart.
+    public var nonGrades = 0
+
+    public init() {}
+
+    mutating func add(_ result: GradeResult) {
+        switch result {
+        case .grade(let grade):
+            counts[grade.code, default: 0] += 1
+            entries += 1
+            pointsSum += grade.points ?? 0
+        case .nonGrade:
+            nonGrades += 1
+        }
+    }
+
+    public mutating func merge(_ other: GradeTally) {
+        for (code, count) in other.counts { counts[code, default: 0] += count }
+        entries += other.entries
+        pointsSum += other.pointsSum
+        nonGrades += other.nonGrades
+    }
+}
+
+/// Summed headline-measure figures for one pupil group, by name (`pupils`, `a8.sum`, `em4`, `rwm.expected`, …).
+public struct MeasureTally: Codable, Hashable, Sendable {
+    public var values: [String: Double] = [:]
+
+    public init() {}
+
+    public subscript(name: String) -> Double { values[name] ?? 0 }
+
+    mutating func add(_ name: String, _ value: Double) { values[name, default: 0] += value }
+
+    public mutating func merge(_ other: MeasureTally) {
+        for (name, value) in other.values { values[name, default: 0] += value }
+    }
+}
+
+/// One school's contribution to a collection, computed when its submission is accepted: everything publication
+/// and the school's own analytics need, as sums that merge by addition.
+public struct PartialAggregate: Codable, Hashable, Sendable {
+    public var keyStage: KeyStage
+    public var pupils: Int
+    /// Subject code → pupil group (`all`, `pp=Y`, …) → tally.
+    public var subjects: [String: [String: GradeTally]]
+    /// Pupil group → headline-measure sums.
+    public var measures: [String: MeasureTally]
+
+    public init(keyStage: KeyStage) {
+        self.keyStage = keyStage
+        pupils = 0
+        subjects = [:]
+        measures = [:]
+    }
+
+    /// Builds the aggregate from validated rows.
+    public init(keyStage: KeyStage, rows: [SubmissionRow]) {
+        self.init(keyStage: keyStage)
+        var byPupil: [String: [SubmissionRow]] = [:]
+        for row in rows {
+            byPupil[row.pupil, default: []].append(row)
+            for group in [PupilGroup.all] + row.characteristics.groups {
+                subjects[row.subject.code, default: [:]][group.description, default: GradeTally()].add(row.result)
+            }
+        }
+        pupils = byPupil.count
+        for pupilRows in byPupil.values {
+            let figures = Self.measureFigures(keyStage: keyStage, results: pupilRows.map { ($0.subject, $0.result) })
+            for group in [PupilGroup.all] + pupilRows[0].characteristics.groups {
+                var tally = measures[group.description, default: MeasureTally()]
+                tally.add("pupils", 1)
+                for (name, value) in figures { tally.add(name, value) }
+                measures[group.description] = tally
+            }
+        }
+    }
+
+    /// One pupil's contribution to the headline-measure sums.
+    public static func measureFigures(keyStage: KeyStage, results: [(Subject, GradeResult)]) -> [(String, Double)] {
+        switch keyStage {
+        case .ks4:
+            let m = KS4PupilMeasures(results: results)
+            return [
+                ("a8.sum", m.attainment8), ("a8.sumSquares", m.attainment8 * m.attainment8),
+                ("em4", m.englishMaths4 ? 1 : 0), ("em5", m.englishMaths5 ? 1 : 0),
+            ]
+        case .ks5:
+            let m = KS5PupilMeasures(results: results)
+            return [("alevel.points", m.aLevelPoints), ("alevel.entries", Double(m.aLevelEntries))]
+        case .ks2:
+            let m = KS2PupilMeasures(results: results)
+            var figures = [("rwm.expected", m.expectedRWM ? 1.0 : 0), ("rwm.higher", m.higherRWM ? 1.0 : 0)]
+            if let reading = m.readingScore { figures += [("reading.sum", reading), ("reading.pupils", 1)] }
+            if let maths = m.mathsScore { figures += [("maths.sum", maths), ("maths.pupils", 1)] }
+            return figures
+        case .eyfs:
+            return []
+        }
+    }
+
+    public mutating func merge(_ other: PartialAggregate) {
+        pupils += other.pupils
+        for (subject, groups) in other.subjects {
+            for (group, tally) in groups { subjects[subject, default: [:]][group, default: GradeTally()].merge(tally) }
+        }
+        for (group, tally) in other.measures { measures[group, default: MeasureTally()].merge(tally) }
+    }
+}

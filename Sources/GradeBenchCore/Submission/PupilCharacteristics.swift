@@ -1,0 +1,73 @@
+/// A pupil's characteristics as submitted (all optional columns). `nil` means the column was not supplied.
+public struct PupilCharacteristics: Hashable, Sendable, Codable {
+    public var pp: String?
+    public var fsm: String?
+    public var send: String?
+    public var gender: String?
+    public var eal: String?
+
+    public init(pp: String? = nil, fsm: String? = nil, send: String? = nil, gender: String? = nil, eal: String? = nil) {
+        self.pp = pp
+        self.fsm = fsm
+        self.send = send
+        self.gender = gender
+        self.eal = eal
+    }
+
+    /// One optional characteristic column: its name, allowed values and field.
+    public struct Column: Sendable {
+        public let name: String
+        public let values: [String]
+        public nonisolated(unsafe) let keyPath: WritableKeyPath<PupilCharacteristics, String?>
+    }
+
+    /// The optional columns, in submission-format order.
+    public static let columns: [Column] = [
+        Column(name: "pp", values: ["Y", "N"], keyPath: \.pp),
+        Column(name: "fsm", values: ["Y", "N"], keyPath: \.fsm),
+        Column(name: "send", values: ["N", "K", "E"], keyPath: \.send),
+        Column(name: "gender", values: ["F", "M", "X"], keyPath: \.gender),
+        Column(name: "eal", values: ["Y", "N"], keyPath: \.eal),
+    ]
+
+    /// The pupil groups this pupil belongs to, besides "all pupils": one per supplied characteristic.
+    public var groups: [PupilGroup] {
+        Self.columns.compactMap { column in self[keyPath: column.keyPath].map { PupilGroup(dimension: column.name, value: $0) } }
+    }
+}
+
+/// One pupil group: a characteristic and its value (`pp=Y`), or all pupils.
+public struct PupilGroup: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public let dimension: String
+    public let value: String
+
+    public static let all = PupilGroup(dimension: "all", value: "all")
+
+    public init(dimension: String, value: String) {
+        self.dimension = dimension
+        self.value = value
+    }
+
+    /// `all`, or `pp=Y` style.
+    public var description: String { self == .all ? "all" : "\(dimension)=\(value)" }
+
+    public init?(_ text: String) {
+        if text == "all" {
+            self = .all
+            return
+        }
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2,
+            let column = PupilCharacteristics.columns.first(where: { $0.name == parts[0] }), column.values.contains(parts[1])
+        else { return nil }
+        self.init(dimension: parts[0], value: parts[1])
+    }
+
+    /// Every group a submission can produce, `all` first.
+    public static let every: [PupilGroup] =
+        [.all] + PupilCharacteristics.columns.flatMap { column in column.values.map { PupilGroup(dimension: column.name, value: $0) } }
+
+    public static func < (lhs: PupilGroup, rhs: PupilGroup) -> Bool {
+        (every.firstIndex(of: lhs) ?? .max) < (every.firstIndex(of: rhs) ?? .max)
+    }
+}

@@ -1,0 +1,87 @@
+import Testing
+
+@testable import GradeBenchCore
+
+/// Headline measures against examples worked by hand (the working is in each comment).
+@Suite("Headline measures")
+struct MeasureTests {
+    let catalogue = SubjectCatalogue.standard
+
+    func results(_ pairs: [(String, String)]) throws -> [(Subject, GradeResult)] {
+        try pairs.map { try catalogue.result(subject: $0.0, grade: $0.1) }
+    }
+
+    @Test func attainment8WithBothEnglishAndCombinedScience() throws {
+        // Maths 6 ×2 = 12. English: both taken, higher (lit 7) ×2 = 14, language 5 goes to the open pool.
+        // EBacc pool: combined science 5-4 = 4.5 twice, history 6, French 3 → best three 6 + 4.5 + 4.5 = 15; French 3 to open.
+        // Open pool: language 5, art 8, RS 4, BTEC sport L2M 5.5, French 3 → best three 8 + 5.5 + 5 = 18.5.
+        // A8 = 12 + 14 + 15 + 18.5 = 59.5
+        let m = KS4PupilMeasures(
+            results: try results([
+                ("MATH", "6"), ("ENGLANG", "5"), ("ENGLIT", "7"), ("COMBSCI", "5-4"), ("HIST", "6"), ("FREN", "3"), ("ART", "8"),
+                ("RS", "4"), ("BTEC-SPORT", "L2M"),
+            ])
+        )
+        #expect(m.attainment8 == 59.5)
+        #expect(m.englishMaths4 && m.englishMaths5)
+    }
+
+    @Test func attainment8WithOnlyEnglishLanguage() throws {
+        // Maths 4 ×2 = 8. English language alone counts once: 3. EBacc: geography 7, physics 6, biology 5 = 18;
+        // chemistry 4 to open. Open: chemistry 4, D&T 2, empty 0 = 6. A8 = 8 + 3 + 18 + 6 = 35.
+        let m = KS4PupilMeasures(
+            results: try results([("MATH", "4"), ("ENGLANG", "3"), ("BIO", "5"), ("CHEM", "4"), ("PHYS", "6"), ("GEOG", "7"), ("DT", "2")])
+        )
+        #expect(m.attainment8 == 35)
+        #expect(!m.englishMaths4 && !m.englishMaths5)
+    }
+
+    @Test func absentLiteratureIsNotAnAttempt() throws {
+        // Literature X is not an attempt, so language counts once: 10 + 5 + 0 (EBacc empty) + 9 (art) = 24.
+        let m = KS4PupilMeasures(results: try results([("MATH", "5"), ("ENGLANG", "5"), ("ENGLIT", "X"), ("ART", "9")]))
+        #expect(m.attainment8 == 24)
+        #expect(m.englishMaths5)
+    }
+
+    @Test func gradeUIsAnAttempt() throws {
+        // Both English attempted (literature U): higher 4 ×2 = 8, U (0) to open. Maths U = 0. A8 = 8.
+        let m = KS4PupilMeasures(results: try results([("MATH", "U"), ("ENGLANG", "4"), ("ENGLIT", "U")]))
+        #expect(m.attainment8 == 8)
+        #expect(!m.englishMaths4)
+    }
+
+    @Test func emptySlotsScoreZero() throws {
+        #expect(KS4PupilMeasures(results: []).attainment8 == 0)
+        #expect(KS4PupilMeasures(results: try results([("ART", "9")])).attainment8 == 9)
+    }
+
+    @Test func ebaccSubjectsBeyondThreeFillOpenSlots() throws {
+        // EBacc: 9, 8, 7 (bio, chem, phys); history 6 and geography 5 go to open with drama 4 → 15.
+        // Maths 0 (not taken), English 0. A8 = 24 + 15 = 39.
+        let m = KS4PupilMeasures(
+            results: try results([("BIO", "9"), ("CHEM", "8"), ("PHYS", "7"), ("HIST", "6"), ("GEOG", "5"), ("DRAMA", "4")])
+        )
+        #expect(m.attainment8 == 39)
+    }
+
+    @Test(arguments: [
+        // reading, maths, writing → expected, higher
+        ("105", "99", "EXS", false, false),
+        ("100", "100", "EXS", true, false),
+        ("100", "100", "WTS", false, false),
+        ("112", "110", "GDS", true, true),
+        ("112", "110", "EXS", true, false),
+        ("ABS", "115", "GDS", false, false),
+    ])
+    func ks2ReadingWritingMaths(reading: String, maths: String, writing: String, expected: Bool, higher: Bool) throws {
+        let m = KS2PupilMeasures(results: try results([("KS2-READ", reading), ("KS2-MATH", maths), ("KS2-WRIT", writing)]))
+        #expect(m.expectedRWM == expected)
+        #expect(m.higherRWM == higher)
+    }
+
+    @Test func aLevelPointsPerEntry() throws {
+        // A* 60 + B 40 + D 20 = 120 over 3 entries (the X is not an entry): APS 40.
+        let m = KS5PupilMeasures(results: try results([("AL-MATH", "A*"), ("AL-BIO", "B"), ("AL-CHEM", "D"), ("AL-PHYS", "X")]))
+        #expect(m.aLevelPoints == 120 && m.aLevelEntries == 3)
+    }
+}
