@@ -45,33 +45,17 @@ extension Store {
         }
     }
 
-    /// Multi-row inserts, in batches that stay under both databases' bound-parameter limits.
     private func insertRows(_ rows: [StoredGradeRow], submissionID: Int64, session: any SQLSession) async throws {
-        let columns = 10
-        let batch = 1000
-        var start = 0
-        while start < rows.count {
-            let slice = rows[start..<min(start + batch, rows.count)]
-            var placeholders: [String] = []
-            var binds: [SQLValue] = []
-            binds.reserveCapacity(slice.count * columns)
-            for (offset, row) in slice.enumerated() {
-                let base = offset * columns
-                placeholders.append("(" + (1...columns).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                binds += [
+        try await session.bulkInsert(
+            into: "grade_rows",
+            columns: ["submission_id", "pupil_key", "pupil_sealed", "subject", "grade", "pp", "fsm", "send", "gender", "eal"],
+            rows: rows.map { row in
+                [
                     .int(submissionID), .text(row.pupilKey), .blob(row.pupilSealed), .text(row.subject), .text(row.grade),
                     .optional(row.pp), .optional(row.fsm), .optional(row.send), .optional(row.gender), .optional(row.eal),
                 ]
             }
-            try await session.query(
-                SQLStatement(
-                    "INSERT INTO grade_rows (submission_id, pupil_key, pupil_sealed, subject, grade, pp, fsm, send, gender, eal) VALUES "
-                        + placeholders.joined(separator: ", "),
-                    binds
-                )
-            )
-            start += batch
-        }
+        )
     }
 
     public func submission(id: Int64) async throws -> SubmissionRecord? {

@@ -226,6 +226,30 @@ struct StoreContractTests {
         }
     }
 
+    @Test("bulk insert round-trips awkward text, NULLs and bytes", arguments: TestDatabase.available)
+    func bulkInsert(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let texts = ["plain", "tab\there", "line\nbreak", "back\\slash", "\\N", "quote\"'", "café ✓", ""]
+            let rows: [[SQLValue]] = texts.enumerated().map { index, text in
+                [.int(Int64(index)), .text(text), index % 3 == 0 ? .null : .blob([0, 9, 10, 92, 255, UInt8(index)])]
+            }
+            let read = try await store.read { session in
+                try await session.query(SQLStatement(store.dialect.ddl("CREATE TABLE bulk_probe (n BIGINT, t TEXT, b {BLOB})")))
+                try await session.bulkInsert(into: "bulk_probe", columns: ["n", "t", "b"], rows: rows)
+                return try await session.query("SELECT n, t, b FROM bulk_probe ORDER BY n")
+            }
+            #expect(read.count == texts.count)
+            for (index, row) in read.enumerated() {
+                #expect(try row.text(1) == texts[index])
+                if index % 3 == 0 {
+                    #expect(row.values[2] == .null)
+                } else {
+                    #expect(try row.blob(2) == [0, 9, 10, 92, 255, UInt8(index)])
+                }
+            }
+        }
+    }
+
     private func tableCount(_ store: Store) async throws -> Int64 {
         try await store.read { session in
             let sql =

@@ -79,10 +79,19 @@ public struct SubmissionService: Sendable {
             }
         }
         let validated = try SubmissionValidator(catalogue: catalogue, keyStage: collection.keyStage).validate(body)
+        // Re-key and seal once per pupil; a pupil's rows share the results.
+        var perPupil: [String: (key: String, sealed: [UInt8])] = [:]
         let rows = validated.rows.map { row in
-            StoredGradeRow(
-                pupilKey: keys.pupilKey(school: school, pseudonym: row.pupil),
-                pupilSealed: keys.seal(pseudonym: row.pupil, school: school),
+            let protected =
+                perPupil[row.pupil]
+                ?? {
+                    let made = (keys.pupilKey(school: school, pseudonym: row.pupil), keys.seal(pseudonym: row.pupil, school: school))
+                    perPupil[row.pupil] = made
+                    return made
+                }()
+            return StoredGradeRow(
+                pupilKey: protected.key,
+                pupilSealed: protected.sealed,
                 subject: row.subject.code, grade: row.result.code,
                 pp: row.characteristics.pp, fsm: row.characteristics.fsm, send: row.characteristics.send,
                 gender: row.characteristics.gender, eal: row.characteristics.eal
