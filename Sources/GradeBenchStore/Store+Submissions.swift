@@ -15,6 +15,7 @@ extension Store {
             ).first?.int(0)
             if let previous {
                 try await session.query("DELETE FROM grade_rows WHERE submission_id = $1", .int(previous))
+                try await session.query("DELETE FROM submission_pupils WHERE submission_id = $1", .int(previous))
                 try await session.query(
                     "DELETE FROM partial_aggregates WHERE school_urn = $1 AND collection_id = $2",
                     .int(draft.school.rawValue), .text(draft.collectionID)
@@ -45,16 +46,28 @@ extension Store {
         }
     }
 
+    /// Pupil-level values once per pupil, then the narrow grade rows, both by the fastest bulk path.
+    /// Refuses a repeated pupil × subject (the store's own guarantee, whatever validated the rows).
     private func insertRows(_ rows: [StoredGradeRow], submissionID: Int64, session: any SQLSession) async throws {
+        var pairs = Set<PupilSubject>(minimumCapacity: rows.count)
+        for row in rows where !pairs.insert(PupilSubject(pupil: row.pupilKey, subject: row.subject)).inserted {
+            throw StoreError.rejected("A submission may hold each pupil and subject once.")
+        }
+        var seen = Set<String>()
+        var pupils: [[SQLValue]] = []
+        for row in rows where seen.insert(row.pupilKey).inserted {
+            pupils.append([
+                .int(submissionID), .text(row.pupilKey), .blob(row.pupilSealed), .optional(row.pp), .optional(row.fsm),
+                .optional(row.send), .optional(row.gender), .optional(row.eal),
+            ])
+        }
         try await session.bulkInsert(
-            into: "grade_rows",
-            columns: ["submission_id", "pupil_key", "pupil_sealed", "subject", "grade", "pp", "fsm", "send", "gender", "eal"],
-            rows: rows.map { row in
-                [
-                    .int(submissionID), .text(row.pupilKey), .blob(row.pupilSealed), .text(row.subject), .text(row.grade),
-                    .optional(row.pp), .optional(row.fsm), .optional(row.send), .optional(row.gender), .optional(row.eal),
-                ]
-            }
+            into: "submission_pupils", columns: ["submission_id", "pupil_key", "pupil_sealed", "pp", "fsm", "send", "gender", "eal"],
+            rows: pupils
+        )
+        try await session.bulkInsert(
+            into: "grade_rows", columns: ["submission_id", "pupil_key", "subject", "grade"],
+            rows: rows.map { [.int(submissionID), .text($0.pupilKey), .text($0.subject), .text($0.grade)] }
         )
     }
 
@@ -110,8 +123,9 @@ extension Store {
         try await read { session in
             try await session.query(
                 """
-                SELECT pupil_key, pupil_sealed, subject, grade, pp, fsm, send, gender, eal FROM grade_rows
-                WHERE submission_id = $1 ORDER BY pupil_key, subject
+                SELECT g.pupil_key, p.pupil_sealed, g.subject, g.grade, p.pp, p.fsm, p.send, p.gender, p.eal
+                FROM grade_rows g JOIN submission_pupils p ON p.submission_id = g.submission_id AND p.pupil_key = g.pupil_key
+                WHERE g.submission_id = $1 ORDER BY g.pupil_key, g.subject
                 """,
                 .int(submissionID)
             ).map { row throws(StoreError) in
@@ -136,4 +150,9 @@ extension Store {
             }
         }
     }
+}
+
+private struct PupilSubject: Hashable {
+    let pupil: String
+    let subject: String
 }

@@ -51,6 +51,10 @@ struct ConsentAndRegistryTests {
                     client, .post, uri, #"{"action":"withdraw","keyStage":"KS4","reason":"leaving the trust"}"#, token: admin
                 )
                 #expect(withdrawn.status == .created)
+                let twice = try await Self.json(
+                    client, .post, uri, #"{"action":"withdraw","keyStage":"KS4","reason":"again"}"#, token: admin)
+                #expect(twice.status == .conflict)
+                #expect(String(buffer: twice.body).contains("nothing_to_withdraw"))
 
                 let history = try await Self.json(client, .get, uri, nil, token: try await app.token(.dpo))
                 struct Record: Decodable {

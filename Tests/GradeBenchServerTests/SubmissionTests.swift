@@ -278,8 +278,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func cannotSubmitForAnotherSchool() async throws {
-        try await TestApp.with { app in
+    @Test(arguments: TestDatabase.available)
+    func cannotSubmitForAnotherSchool(database: TestDatabase) async throws {
+        try await TestApp.with(database: database) { app in
             try await Self.consent(app)
             try await Self.consent(app, school: TestApp.schoolB)
             let token = try await app.token(.schoolAdmin)
@@ -291,8 +292,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func excelHabitsAreAccepted() async throws {
-        try await TestApp.with { app in
+    @Test(arguments: TestDatabase.available)
+    func excelHabitsAreAccepted(database: TestDatabase) async throws {
+        try await TestApp.with(database: database) { app in
             try await Self.consent(app)
             let token = try await app.token(.schoolAdmin)
             let p = Self.key.pseudonym(for: "e")
@@ -305,8 +307,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func oversizedBodyIs413AndWrongTypeIs415() async throws {
-        try await TestApp.with { app in
+    @Test(arguments: TestDatabase.available)
+    func oversizedBodyIs413AndWrongTypeIs415(database: TestDatabase) async throws {
+        try await TestApp.with(database: database) { app in
             try await Self.consent(app)
             let token = try await app.token(.schoolAdmin)
             try await app.application().test(.router) { client in

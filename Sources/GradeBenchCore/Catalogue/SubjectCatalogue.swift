@@ -58,8 +58,8 @@ public struct SubjectCatalogue: Sendable {
 
     /// The subject with this code (codes match exactly, after trimming and upper-casing).
     public func subject(_ code: String) throws(CatalogueError) -> Subject {
-        let key = code.trimmingCharacters(in: .whitespaces).uppercased()
-        guard let subject = byCode[key] else { throw .unknownSubject(code) }
+        if let subject = byCode[code] { return subject }
+        guard let subject = byCode[code.trimmedBlanks.asciiUppercased] else { throw .unknownSubject(code) }
         return subject
     }
 

@@ -29,19 +29,22 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
     }
 
     /// Parses a submitted value: a grade on this scale, a non-grade, or `nil` when it is neither.
-    /// Matching ignores surrounding spaces and letter case.
-    public func parse(_ raw: some StringProtocol) -> GradeResult? {
-        let text = raw.trimmingCharacters(in: .whitespaces).uppercased()
+    /// Matching ignores surrounding blanks and letter case (exact canonical codes take a fast path).
+    public func parse(_ raw: String) -> GradeResult? {
+        let table = GradeScale.lookup[index]
+        if let grade = table[raw] { return .grade(grade) }
+        let text = raw.trimmedBlanks.asciiUppercased
+        if let grade = table[text] { return .grade(grade) }
         if let nonGrade = NonGrade(code: text) { return .nonGrade(nonGrade) }
-        if let grade = GradeScale.lookup[self]![text] { return .grade(grade) }
-        if let alias = GradeScale.aliases[self]?[text], let grade = GradeScale.lookup[self]![alias] {
-            return .grade(grade)
-        }
+        if let alias = GradeScale.aliases[self]?[text], let grade = table[alias] { return .grade(grade) }
         return nil
     }
 
     /// Looks up a grade by its canonical code.
-    public func grade(_ code: String) -> Grade? { GradeScale.lookup[self]![code] }
+    public func grade(_ code: String) -> Grade? { GradeScale.lookup[index][code] }
+
+    /// Position in `allCases`, for array-indexed tables.
+    var index: Int { GradeScale.allCases.firstIndex(of: self)! }
 
     private static let tables: [GradeScale: [Grade]] = {
         var result: [GradeScale: [Grade]] = [:]
@@ -49,8 +52,8 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
         return result
     }()
 
-    private static let lookup: [GradeScale: [String: Grade]] = tables.mapValues { grades in
-        Dictionary(uniqueKeysWithValues: grades.map { ($0.code, $0) })
+    private static let lookup: [[String: Grade]] = allCases.map { scale in
+        Dictionary(uniqueKeysWithValues: tables[scale]!.map { ($0.code, $0) })
     }
 
     private static let aliases: [GradeScale: [String: String]] = [

@@ -14,7 +14,7 @@ public struct PseudonymKey: Sendable {
 
     /// The pseudonym for one pupil identifier (upper-cased and trimmed first, so `a123…` and `A123…` agree).
     public func pseudonym(for identifier: String) -> String {
-        let normalised = identifier.trimmingCharacters(in: .whitespaces).uppercased()
+        let normalised = identifier.trimmedBlanks.asciiUppercased
         let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: key)
         return String(Base32.encode(Array(mac)).prefix(Pseudonym.length))
     }
@@ -24,8 +24,8 @@ public enum Pseudonym {
     public static let length = 26
 
     /// Whether `text` has the shape of a pseudonym (26 characters of the RFC 4648 base32 alphabet).
-    public static func isWellFormed(_ text: some StringProtocol) -> Bool {
-        text.utf8.count == length && text.utf8.allSatisfy { Base32.alphabet.contains($0) }
+    public static func isWellFormed(_ text: String) -> Bool {
+        text.utf8.count == length && text.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x32 && $0 <= 0x37) }
     }
 }
 

@@ -5,24 +5,33 @@
 public enum UPN {
     static let checkLetters = Array("ABCDEFGHJKLMNPQRTUVWXYZ")
 
-    /// Whether `text` is a UPN whose check letter is right.
-    public static func isValid(_ text: some StringProtocol) -> Bool {
-        let chars = Array(text.utf8)
-        guard chars.count == 13 else { return false }
+    /// Whether `text` is a UPN whose check letter is right (upper-case, no surrounding blanks).
+    public static func isValid(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count == 13 else { return false }
         var total = 0
-        for (offset, byte) in chars.dropFirst().enumerated() {
+        var position = 0
+        var check: UInt8 = 0
+        for byte in utf8 {
+            defer { position += 1 }
+            if position == 0 {
+                check = byte
+                continue
+            }
             let value: Int
-            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                value = Int(byte - UInt8(ascii: "0"))
-            } else if offset == 11, let index = checkLetters.firstIndex(of: Character(UnicodeScalar(byte))) {
+            if byte >= 0x30 && byte <= 0x39 {
+                value = Int(byte - 0x30)
+            } else if position == 12, let index = checkLetterBytes.firstIndex(of: byte) {
                 value = index  // temporary UPN: final character is a letter worth its position
             } else {
                 return false
             }
-            total += (offset + 2) * value
+            total += (position + 1) * value
         }
-        return chars[0] == checkLetters[total % 23].asciiValue
+        return check == checkLetterBytes[total % 23]
     }
+
+    static let checkLetterBytes = Array("ABCDEFGHJKLMNPQRTUVWXYZ".utf8)
 
     /// The check letter for the 12 characters after it, or `nil` when they are not digits.
     public static func checkLetter(for digits: String) -> Character? {

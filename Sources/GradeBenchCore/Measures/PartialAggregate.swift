@@ -68,18 +68,21 @@ public struct PartialAggregate: Codable, Hashable, Sendable {
         var byPupil: [String: [SubmissionRow]] = [:]
         for row in rows {
             byPupil[row.pupil, default: []].append(row)
-            for group in [PupilGroup.all] + row.characteristics.groups {
-                subjects[row.subject.code, default: [:]][group.description, default: GradeTally()].add(row.result)
-            }
+            let keys = row.characteristics.groupKeys
+            var tallies = subjects[row.subject.code] ?? [:]
+            subjects[row.subject.code] = nil  // keep the inner dictionary uniquely referenced while it changes
+            for key in keys { tallies[key, default: GradeTally()].add(row.result) }
+            subjects[row.subject.code] = tallies
         }
         pupils = byPupil.count
         for pupilRows in byPupil.values {
             let figures = Self.measureFigures(keyStage: keyStage, results: pupilRows.map { ($0.subject, $0.result) })
-            for group in [PupilGroup.all] + pupilRows[0].characteristics.groups {
-                var tally = measures[group.description, default: MeasureTally()]
+            for key in pupilRows[0].characteristics.groupKeys {
+                var tally = measures[key] ?? MeasureTally()
+                measures[key] = nil
                 tally.add("pupils", 1)
                 for (name, value) in figures { tally.add(name, value) }
-                measures[group.description] = tally
+                measures[key] = tally
             }
         }
     }

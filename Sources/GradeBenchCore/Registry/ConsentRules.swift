@@ -26,17 +26,21 @@ public enum ConsentRules {
                 throw Violation(
                     code: "consent_text_changed",
                     message:
-                        "The consent text has changed since the version you acknowledged; read the current text and acknowledge its hash."
+                        "The consent text has changed (the hash you acknowledged is not the current text's); read the current text and acknowledge its hash."
                 )
             }
         case .withdraw:
-            guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard let reason, !reason.trimmedBlanks.isEmpty else {
                 throw Violation(code: "reason_required", message: "A withdrawal needs a reason.")
             }
             guard reason.count <= 500 else { throw Violation(code: "reason_too_long", message: "A reason has at most 500 characters.") }
-            guard history.contains(where: { $0.action == .grant && $0.scope == scope }) else {
+            // The latest record with exactly this scope must be a grant.
+            guard history.last(where: { $0.scope == scope })?.action == .grant else {
+                let what = scope.kind == "collection" ? "collection" : "key stage"
                 throw Violation(
-                    code: "nothing_to_withdraw", message: "Your school has not opted in with this scope, so there is nothing to withdraw.")
+                    code: "nothing_to_withdraw",
+                    message: "Your school has no active opt-in for this \(what) (\(scope.value)); 'consent show' lists what it opted in to."
+                )
             }
         }
     }

@@ -19,11 +19,11 @@ public enum RegistryRules {
     /// A school from named fields (`urn`, `name`, `region`, `type`, `phase`, optional `size_band`, `disadvantage_band`).
     public static func school(_ fields: [String: String]) throws(Violation) -> School {
         func text(_ name: String) throws(Violation) -> String {
-            let value = (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
+            let value = (fields[name] ?? "").trimmedBlanks
             guard (1...200).contains(value.count) else { throw Violation(field: name, problem: "must be 1–200 characters") }
             return value
         }
-        guard let urn = URN(fields["urn"]?.trimmingCharacters(in: .whitespaces) ?? "") else {
+        guard let urn = URN(fields["urn"]?.trimmedBlanks ?? "") else {
             throw Violation(field: "urn", problem: "must be six digits")
         }
         let region = try text("region")

@@ -113,7 +113,7 @@ public struct ExportPseudonymiser: Sendable {
                 problems.add(row: row.line, column: nil, "has \(row.fields.count) fields; the header has \(header.count)")
                 continue
             }
-            let upn = row.fields[upnColumn].trimmingCharacters(in: .whitespaces).uppercased()
+            let upn = row.fields[upnColumn].trimmedBlanks.asciiUppercased
             guard UPN.isValid(upn) else {
                 problems.add(
                     row: row.line, column: header[upnColumn], upn.isEmpty ? "the UPN is missing" : "the UPN's check letter is wrong")
@@ -142,10 +142,10 @@ public struct ExportPseudonymiser: Sendable {
                         "'\(subjectText.prefix(40))' is not a catalogue subject code or name")
                     continue
                 }
-                results = [(subject.code, row.fields[column("grade")!].trimmingCharacters(in: .whitespaces))]
+                results = [(subject.code, row.fields[column("grade")!].trimmedBlanks)]
             case .wide:
                 for (index, subject) in subjectColumns.sorted(by: { $0.key < $1.key }) {
-                    let grade = row.fields[index].trimmingCharacters(in: .whitespaces)
+                    let grade = row.fields[index].trimmedBlanks
                     if !grade.isEmpty { results.append((subject.code, grade)) }
                 }
             }
@@ -170,7 +170,7 @@ public struct ExportPseudonymiser: Sendable {
 
     /// A subject by catalogue code, catalogue name or common alias (case-insensitive).
     private func subjectNamed(_ text: String) -> Subject? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedBlanks
         if let subject = try? catalogue.subject(trimmed) { return subject }
         let lower = trimmed.lowercased()
         if let code = Self.subjectAliases[lower] { return try? catalogue.subject(code) }
@@ -179,7 +179,7 @@ public struct ExportPseudonymiser: Sendable {
 
     /// MIS spellings of characteristic values → the submission's codes; `nil` when not recognised.
     static func normalise(_ field: String, _ raw: String) -> String? {
-        let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = raw.trimmedBlanks.lowercased()
         switch field {
         case "pp", "fsm", "eal":
             if ["y", "yes", "true", "1"].contains(value) { return "Y" }

@@ -34,6 +34,22 @@ public struct PupilCharacteristics: Hashable, Sendable, Codable {
     public var groups: [PupilGroup] {
         Self.columns.compactMap { column in self[keyPath: column.keyPath].map { PupilGroup(dimension: column.name, value: $0) } }
     }
+
+    /// `groups` as their descriptions (`all` first), from a precomputed table: aggregation's hot path.
+    public var groupKeys: [String] {
+        var keys = ["all"]
+        keys.reserveCapacity(6)
+        if let pp { keys.append(Self.keyTable[0][pp] ?? "pp=\(pp)") }
+        if let fsm { keys.append(Self.keyTable[1][fsm] ?? "fsm=\(fsm)") }
+        if let send { keys.append(Self.keyTable[2][send] ?? "send=\(send)") }
+        if let gender { keys.append(Self.keyTable[3][gender] ?? "gender=\(gender)") }
+        if let eal { keys.append(Self.keyTable[4][eal] ?? "eal=\(eal)") }
+        return keys
+    }
+
+    private static let keyTable: [[String: String]] = columns.map { column in
+        Dictionary(uniqueKeysWithValues: column.values.map { ($0, "\(column.name)=\($0)") })
+    }
 }
 
 /// One pupil group: a characteristic and its value (`pp=Y`), or all pupils.

@@ -54,7 +54,7 @@ public struct SubmissionValidator: Sendable {
                 total: 1
             )
         }
-        let header = headerRow.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let header = headerRow.fields.map { $0.trimmedBlanks.lowercased() }
         try guardIdentifiers(header: header, rows: rows.dropFirst())
         let columns = try checkHeader(header)
         return try checkRows(rows.dropFirst(), header: header, columns: columns)
@@ -68,7 +68,7 @@ public struct SubmissionValidator: Sendable {
             problems.add(row: 1, column: name, "names a direct identifier; remove the column (pseudonymise the export first)")
         }
         for row in rows {
-            for (index, cell) in row.fields.enumerated() where UPN.isValid(cell.trimmingCharacters(in: .whitespaces).uppercased()) {
+            for (index, cell) in row.fields.enumerated() where cell.utf8.count >= 13 && UPN.isValid(cell.trimmedBlanks.asciiUppercased) {
                 problems.add(row: row.line, column: index < header.count ? header[index] : "column \(index + 1)", "holds a UPN")
             }
         }
@@ -132,7 +132,7 @@ public struct SubmissionValidator: Sendable {
                 continue
             }
             var rowOK = true
-            let pupil = fields[columns.pupil].trimmingCharacters(in: .whitespaces)
+            let pupil = fields[columns.pupil].trimmedBlanks
             if !Pseudonym.isWellFormed(pupil) {
                 problems.add(row: row.line, column: "pupil", "must be a 26-character pseudonym from 'gradebench pseudonymise'")
                 rowOK = false
@@ -160,7 +160,8 @@ public struct SubmissionValidator: Sendable {
             }
             var characteristics = PupilCharacteristics()
             for (index, column) in columns.characteristics {
-                let value = fields[index].trimmingCharacters(in: .whitespaces).uppercased()
+                let raw = fields[index]
+                let value = column.values.contains(raw) ? raw : raw.trimmedBlanks.asciiUppercased
                 if column.values.contains(value) {
                     characteristics[keyPath: column.keyPath] = value
                 } else {
