@@ -85,3 +85,44 @@ struct MeasureTests {
         #expect(m.aLevelPoints == 120 && m.aLevelEntries == 3)
     }
 }
+
+@Suite("Partial aggregates")
+struct PartialAggregateTests {
+    static let key = PseudonymKey(bytes: Array(repeating: 4, count: 32))!
+
+    func aggregate(_ text: String) throws -> PartialAggregate {
+        let rows = try SubmissionValidator(keyStage: .ks4).validate(Array(text.utf8)).rows
+        return PartialAggregate(keyStage: .ks4, rows: rows)
+    }
+
+    @Test func countsAndMeasuresByGroup() throws {
+        let a = Self.key.pseudonym(for: "a")
+        let b = Self.key.pseudonym(for: "b")
+        let partial = try aggregate(
+            "pupil,subject,grade,pp\n\(a),MATH,7,Y\n\(a),ENGLANG,5,Y\n\(b),MATH,4,N\n\(b),ENGLIT,X,N\n"
+        )
+        #expect(partial.pupils == 2)
+        #expect(partial.subjects["MATH"]?["all"]?.counts == ["7": 1, "4": 1])
+        #expect(partial.subjects["MATH"]?["all"]?.pointsSum == 11)
+        #expect(partial.subjects["MATH"]?["pp=Y"]?.entries == 1)
+        #expect(partial.subjects["ENGLIT"]?["all"]?.nonGrades == 1 && partial.subjects["ENGLIT"]?["all"]?.entries == 0)
+        // A8: pupil a = 2×7 + 5 = 19; pupil b = 2×4 + 0 (literature X is no attempt) = 8.
+        #expect(partial.measures["all"]?["a8.sum"] == 27)
+        #expect(partial.measures["pp=Y"]?["a8.sum"] == 19)
+        #expect(partial.measures["all"]?["em4"] == 1)
+        #expect(partial.measures["all"]?["pupils"] == 2)
+    }
+
+    @Test func encodingRoundTripsAndMergesByAddition() throws {
+        let one = try aggregate("pupil,subject,grade,send\n\(Self.key.pseudonym(for: "x")),COMBSCI,5-4,K\n")
+        let two = try aggregate("pupil,subject,grade,send\n\(Self.key.pseudonym(for: "y")),COMBSCI,5-4,N\n")
+        #expect(try PartialAggregate(encoded: one.encoded()) == one)
+        var merged = one
+        merged.merge(two)
+        #expect(merged.subjects["COMBSCI"]?["all"]?.counts == ["5-4": 2])
+        #expect(merged.subjects["COMBSCI"]?["all"]?.pointsSum == 9)
+        #expect(merged.measures["all"]?["a8.sum"] == 18)  // combined science fills two EBacc slots of 4.5 each
+        #expect(merged.pupils == 2)
+        #expect(throws: PartialAggregate.DecodingFailure.self) { try PartialAggregate(encoded: Array("nonsense".utf8)) }
+    }
+}

@@ -98,12 +98,10 @@ public struct SubmissionService: Sendable {
             )
         }
         let partial = PartialAggregate(keyStage: collection.keyStage, rows: validated.rows)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let draft = SubmissionDraft(
             school: school, collectionID: collection.id, rows: rows, pupilCount: validated.pupilCount,
             subjectCount: validated.subjectCount, bodySHA256: sha256, idempotencyKey: idempotencyKey, userID: userID,
-            partialAggregate: Array(try encoder.encode(partial))
+            partialAggregate: partial.encoded()
         )
         do {
             return .accepted(SubmissionReceipt(try await store.replaceSubmission(draft, actor: actor)))

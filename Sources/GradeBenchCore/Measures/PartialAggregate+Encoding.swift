@@ -1,0 +1,82 @@
+/// The stored form of a partial aggregate: a small, deterministic line format (sorted keys), much cheaper to
+/// write and read than JSON on every submission.
+///
+/// ```
+/// gradebench-partial 1
+/// key-stage KS4
+/// pupils 203
+/// subject MATH all 203 1015 1 9:10 8:15 …      (code, group, entries, points sum, non-grades, grade:count…)
+/// measure all a8.sum:9876.5 pupils:203 …
+/// ```
+extension PartialAggregate {
+    public struct DecodingFailure: GradeBenchError {
+        public let line: Int
+        public var code: String { "partial_aggregate_corrupt" }
+        public var message: String { "A stored partial aggregate is damaged (line \(line))." }
+    }
+
+    public func encoded() -> [UInt8] {
+        var out = "gradebench-partial 1\nkey-stage \(keyStage.rawValue)\npupils \(pupils)\n"
+        for subject in subjects.keys.sorted() {
+            let groups = subjects[subject]!
+            for group in groups.keys.sorted() {
+                let tally = groups[group]!
+                out += "subject \(subject) \(group) \(tally.entries) \(tally.pointsSum) \(tally.nonGrades)"
+                for code in tally.counts.keys.sorted() { out += " \(code):\(tally.counts[code]!)" }
+                out += "\n"
+            }
+        }
+        for group in measures.keys.sorted() {
+            let values = measures[group]!.values
+            out += "measure \(group)"
+            for name in values.keys.sorted() { out += " \(name):\(values[name]!)" }
+            out += "\n"
+        }
+        return Array(out.utf8)
+    }
+
+    public init(encoded bytes: [UInt8]) throws(DecodingFailure) {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+        guard lines.count >= 3, lines[0] == "gradebench-partial 1" else { throw DecodingFailure(line: 1) }
+        guard lines[1].hasPrefix("key-stage "), let stage = KeyStage(rawValue: String(lines[1].dropFirst(10))) else {
+            throw DecodingFailure(line: 2)
+        }
+        guard lines[2].hasPrefix("pupils "), let pupils = Int(lines[2].dropFirst(7)) else { throw DecodingFailure(line: 3) }
+        self.init(keyStage: stage)
+        self.pupils = pupils
+        for (index, line) in lines.enumerated().dropFirst(3) {
+            let fields = line.split(separator: " ")
+            func pair(_ field: Substring) throws(DecodingFailure) -> (String, Substring) {
+                guard let colon = field.lastIndex(of: ":") else { throw DecodingFailure(line: index + 1) }
+                return (String(field[..<colon]), field[field.index(after: colon)...])
+            }
+            switch fields.first {
+            case "subject":
+                guard fields.count >= 6, let entries = Int(fields[3]), let points = Double(fields[4]), let nonGrades = Int(fields[5]) else {
+                    throw DecodingFailure(line: index + 1)
+                }
+                var tally = GradeTally()
+                tally.entries = entries
+                tally.pointsSum = points
+                tally.nonGrades = nonGrades
+                for field in fields.dropFirst(6) {
+                    let (code, count) = try pair(field)
+                    guard let value = Int(count) else { throw DecodingFailure(line: index + 1) }
+                    tally.counts[code] = value
+                }
+                subjects[String(fields[1]), default: [:]][String(fields[2])] = tally
+            case "measure":
+                guard fields.count >= 2 else { throw DecodingFailure(line: index + 1) }
+                var tally = MeasureTally()
+                for field in fields.dropFirst(2) {
+                    let (name, text) = try pair(field)
+                    guard let value = Double(text) else { throw DecodingFailure(line: index + 1) }
+                    tally.values[name] = value
+                }
+                measures[String(fields[1])] = tally
+            default:
+                throw DecodingFailure(line: index + 1)
+            }
+        }
+    }
+}
