@@ -105,8 +105,9 @@ enum Migrations {
             CREATE UNIQUE INDEX submissions_idempotency ON submissions (school_urn, collection_id, idempotency_key)
             WHERE idempotency_key IS NOT NULL
             """,
-            // Pupil-level data once per pupil of a submission: the server-side key, the school's pseudonym sealed,
-            // and the characteristics (validation makes them agree across the pupil's rows).
+            // One row per pupil of a submission: the server-side key, the school's pseudonym sealed, the
+            // characteristics (validation makes them agree across the pupil's rows) and the pupil's results packed as
+            // `SUBJECT=GRADE;…` (catalogue codes only). The pupil is the unit of the school's own view and of erasure.
             """
             CREATE TABLE submission_pupils (
                 submission_id BIGINT NOT NULL REFERENCES submissions(id),
@@ -117,17 +118,8 @@ enum Migrations {
                 send TEXT,
                 gender TEXT,
                 eal TEXT,
+                results TEXT NOT NULL,
                 PRIMARY KEY (submission_id, pupil_key)
-            )
-            """,
-            // One narrow row per pupil × subject. Uniqueness is guaranteed by validation before insert, so the table
-            // carries only an index for finding a submission's rows (BRIN on PostgreSQL: rows arrive in order).
-            """
-            CREATE TABLE grade_rows (
-                submission_id BIGINT NOT NULL,
-                pupil_key TEXT NOT NULL,
-                subject TEXT NOT NULL,
-                grade TEXT NOT NULL
             )
             """,
             """
@@ -173,17 +165,15 @@ enum Migrations {
             """,
             "INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
         ],
-        sqlite: ["CREATE INDEX grade_rows_submission ON grade_rows (submission_id)"]
-            + appendOnlyTables.flatMap { table in
-                ["UPDATE", "DELETE"].map { operation in
-                    """
-                    CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
-                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
-                    """
-                }
-            },
+        sqlite: appendOnlyTables.flatMap { table in
+            ["UPDATE", "DELETE"].map { operation in
+                """
+                CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+                """
+            }
+        },
         postgres: [
-            "CREATE INDEX grade_rows_submission ON grade_rows USING brin (submission_id)",
             // Partial aggregates are small JSON documents read whole: skip compression on write.
             "ALTER TABLE partial_aggregates ALTER COLUMN payload SET STORAGE EXTERNAL",
             """

@@ -14,7 +14,6 @@ extension Store {
                 .int(draft.school.rawValue), .text(draft.collectionID)
             ).first?.int(0)
             if let previous {
-                try await session.query("DELETE FROM grade_rows WHERE submission_id = $1", .int(previous))
                 try await session.query("DELETE FROM submission_pupils WHERE submission_id = $1", .int(previous))
                 try await session.query(
                     "DELETE FROM partial_aggregates WHERE school_urn = $1 AND collection_id = $2",
@@ -47,29 +46,41 @@ extension Store {
     }
 
     /// Pupil-level values once per pupil, then the narrow grade rows, both by the fastest bulk path.
-    /// Refuses a repeated pupil × subject (the store's own guarantee, whatever validated the rows).
+    /// One row per pupil, results packed as `SUBJECT=GRADE;…`, by the fastest bulk path. Refuses a repeated
+    /// pupil × subject and codes that would break the packing (the store's own guarantees, whatever validated the rows).
     private func insertRows(_ rows: [StoredGradeRow], submissionID: Int64, session: any SQLSession) async throws {
-        var pairs = Set<PupilSubject>(minimumCapacity: rows.count)
-        for row in rows where !pairs.insert(PupilSubject(pupil: row.pupilKey, subject: row.subject)).inserted {
-            throw StoreError.rejected("A submission may hold each pupil and subject once.")
-        }
-        var seen = Set<String>()
-        var pupils: [[SQLValue]] = []
-        for row in rows where seen.insert(row.pupilKey).inserted {
-            pupils.append([
-                .int(submissionID), .text(row.pupilKey), .blob(row.pupilSealed), .optional(row.pp), .optional(row.fsm),
-                .optional(row.send), .optional(row.gender), .optional(row.eal),
-            ])
+        var order: [String] = []
+        var pupils: [String: (first: StoredGradeRow, results: String, subjects: Set<String>)] = [:]
+        for row in rows {
+            guard !row.subject.utf8.contains(where: Self.isPackingByte), !row.grade.utf8.contains(where: Self.isPackingByte) else {
+                throw StoreError.rejected("A subject or grade code holds '=' or ';'.")
+            }
+            if var pupil = pupils[row.pupilKey] {
+                guard pupil.subjects.insert(row.subject).inserted else {
+                    throw StoreError.rejected("A submission may hold each pupil and subject once.")
+                }
+                pupils[row.pupilKey] = nil
+                pupil.results += ";\(row.subject)=\(row.grade)"
+                pupils[row.pupilKey] = pupil
+            } else {
+                order.append(row.pupilKey)
+                pupils[row.pupilKey] = (row, "\(row.subject)=\(row.grade)", [row.subject])
+            }
         }
         try await session.bulkInsert(
-            into: "submission_pupils", columns: ["submission_id", "pupil_key", "pupil_sealed", "pp", "fsm", "send", "gender", "eal"],
-            rows: pupils
-        )
-        try await session.bulkInsert(
-            into: "grade_rows", columns: ["submission_id", "pupil_key", "subject", "grade"],
-            rows: rows.map { [.int(submissionID), .text($0.pupilKey), .text($0.subject), .text($0.grade)] }
+            into: "submission_pupils",
+            columns: ["submission_id", "pupil_key", "pupil_sealed", "pp", "fsm", "send", "gender", "eal", "results"],
+            rows: order.map { key in
+                let (row, results, _) = pupils[key]!
+                return [
+                    .int(submissionID), .text(key), .blob(row.pupilSealed), .optional(row.pp), .optional(row.fsm),
+                    .optional(row.send), .optional(row.gender), .optional(row.eal), .text(results),
+                ]
+            }
         )
     }
+
+    private static func isPackingByte(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "=") || byte == UInt8(ascii: ";") }
 
     public func submission(id: Int64) async throws -> SubmissionRecord? {
         try await submissions(where: "WHERE id = $1", [.int(id)]).first
@@ -120,22 +131,33 @@ extension Store {
 
     /// The rows of one submission, ordered by pupil key and subject.
     public func gradeRows(submissionID: Int64) async throws -> [StoredGradeRow] {
-        try await read { session in
+        let pupils = try await read { session in
             try await session.query(
                 """
-                SELECT g.pupil_key, p.pupil_sealed, g.subject, g.grade, p.pp, p.fsm, p.send, p.gender, p.eal
-                FROM grade_rows g JOIN submission_pupils p ON p.submission_id = g.submission_id AND p.pupil_key = g.pupil_key
-                WHERE g.submission_id = $1 ORDER BY g.pupil_key, g.subject
+                SELECT pupil_key, pupil_sealed, pp, fsm, send, gender, eal, results FROM submission_pupils
+                WHERE submission_id = $1 ORDER BY pupil_key
                 """,
                 .int(submissionID)
-            ).map { row throws(StoreError) in
-                StoredGradeRow(
-                    pupilKey: try row.text(0), pupilSealed: try row.blob(1), subject: try row.text(2), grade: try row.text(3),
-                    pp: try row.optionalText(4), fsm: try row.optionalText(5), send: try row.optionalText(6),
-                    gender: try row.optionalText(7), eal: try row.optionalText(8)
+            )
+        }
+        var rows: [StoredGradeRow] = []
+        for pupil in pupils {
+            var results: [(String, String)] = []
+            for pair in try pupil.text(7).split(separator: ";") {
+                guard let equals = pair.firstIndex(of: "=") else { throw StoreError.corruptRow(column: 7) }
+                results.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
+            }
+            for (subject, grade) in results.sorted(by: { $0.0 < $1.0 }) {
+                rows.append(
+                    StoredGradeRow(
+                        pupilKey: try pupil.text(0), pupilSealed: try pupil.blob(1), subject: subject, grade: grade,
+                        pp: try pupil.optionalText(2), fsm: try pupil.optionalText(3), send: try pupil.optionalText(4),
+                        gender: try pupil.optionalText(5), eal: try pupil.optionalText(6)
+                    )
                 )
             }
         }
+        return rows
     }
 
     /// Every school's partial aggregate for a collection (active submissions only), by URN.
@@ -150,9 +172,4 @@ extension Store {
             }
         }
     }
-}
-
-private struct PupilSubject: Hashable {
-    let pupil: String
-    let subject: String
 }
