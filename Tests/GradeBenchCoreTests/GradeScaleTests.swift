@@ -69,3 +69,9 @@ struct GradeScaleTests {
         #expect(new.grade("1")?.points == old.grade("G")?.points)
     }
 }
+
+extension GradeScaleTests {
+    @Test func tableIndexMatchesDeclarationOrder() {
+        for (position, scale) in GradeScale.allCases.enumerated() { #expect(scale.index == position) }
+    }
+}

@@ -61,6 +61,7 @@ def submit(item):
         return 0
     return json.loads(data)["rows"]
 
+print("timed phase starts", file=sys.stderr, flush=True)
 start = time.perf_counter()
 with ThreadPoolExecutor(args.concurrency) as pool:
     rows = sum(pool.map(submit, prepared))

@@ -44,7 +44,18 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
     public func grade(_ code: String) -> Grade? { GradeScale.lookup[index][code] }
 
     /// Position in `allCases`, for array-indexed tables.
-    var index: Int { GradeScale.allCases.firstIndex(of: self)! }
+    var index: Int {
+        switch self {
+        case .gcse9to1: 0
+        case .gcseCombinedScience: 1
+        case .gcseLegacy: 2
+        case .aLevel: 3
+        case .btecTechAward: 4
+        case .ks2ScaledScore: 5
+        case .ks2WritingTA: 6
+        case .eyfsGoal: 7
+        }
+    }
 
     private static let tables: [GradeScale: [Grade]] = {
         var result: [GradeScale: [Grade]] = [:]

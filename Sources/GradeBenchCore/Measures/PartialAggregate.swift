@@ -62,22 +62,24 @@ public struct PartialAggregate: Codable, Hashable, Sendable {
         measures = [:]
     }
 
-    /// Builds the aggregate from validated rows.
+    /// Builds the aggregate from validated rows (grouping a pupil's rows by `pupilIndex`).
     public init(keyStage: KeyStage, rows: [SubmissionRow]) {
         self.init(keyStage: keyStage)
-        var byPupil: [String: [SubmissionRow]] = [:]
+        let pupilCount = (rows.map(\.pupilIndex).max() ?? -1) + 1
+        var results = [[(Subject, GradeResult)]](repeating: [], count: pupilCount)
+        var groupKeys = [[String]](repeating: [], count: pupilCount)
         for row in rows {
-            byPupil[row.pupil, default: []].append(row)
-            let keys = row.characteristics.groupKeys
+            if groupKeys[row.pupilIndex].isEmpty { groupKeys[row.pupilIndex] = row.characteristics.groupKeys }
+            results[row.pupilIndex].append((row.subject, row.result))
             var tallies = subjects[row.subject.code] ?? [:]
             subjects[row.subject.code] = nil  // keep the inner dictionary uniquely referenced while it changes
-            for key in keys { tallies[key, default: GradeTally()].add(row.result) }
+            for key in groupKeys[row.pupilIndex] { tallies[key, default: GradeTally()].add(row.result) }
             subjects[row.subject.code] = tallies
         }
-        pupils = byPupil.count
-        for pupilRows in byPupil.values {
-            let figures = Self.measureFigures(keyStage: keyStage, results: pupilRows.map { ($0.subject, $0.result) })
-            for key in pupilRows[0].characteristics.groupKeys {
+        for (index, pupilResults) in results.enumerated() where !pupilResults.isEmpty {
+            pupils += 1
+            let figures = Self.measureFigures(keyStage: keyStage, results: pupilResults)
+            for key in groupKeys[index] {
                 var tally = measures[key] ?? MeasureTally()
                 measures[key] = nil
                 tally.add("pupils", 1)

@@ -6,6 +6,9 @@ public struct SubmissionRow: Sendable, Hashable {
     public let line: Int
     /// The school's pseudonym for the pupil.
     public let pupil: String
+    /// The pupil's position among the submission's pupils (0, 1, …, in order of first appearance): lets later
+    /// stages group a pupil's rows without hashing pseudonyms again.
+    public let pupilIndex: Int
     public let subject: Subject
     public let result: GradeResult
     public let characteristics: PupilCharacteristics
@@ -14,8 +17,8 @@ public struct SubmissionRow: Sendable, Hashable {
 /// A submission that passed the identifier guard and every validation rule.
 public struct ValidatedSubmission: Sendable {
     public let rows: [SubmissionRow]
-    public var pupilCount: Int { Set(rows.map(\.pupil)).count }
-    public var subjectCount: Int { Set(rows.map(\.subject.code)).count }
+    public let pupilCount: Int
+    public let subjectCount: Int
 }
 
 /// Checks a pseudonymised submission CSV (DESIGN.md format) for one collection: structure, the identifier guard,
@@ -121,8 +124,9 @@ public struct SubmissionValidator: Sendable {
         var problems = ProblemList()
         var accepted: [SubmissionRow] = []
         accepted.reserveCapacity(rows.count)
-        var firstRowOf: [String: (line: Int, characteristics: PupilCharacteristics)] = [:]
-        var pupilSubjectLine: [String: Int] = [:]
+        var firstRowOf: [String: (index: Int, line: Int, characteristics: PupilCharacteristics)] = [:]
+        var subjectOrdinal: [String: Int] = [:]
+        var pupilSubjectLine: [Int: Int] = [:]
         if rows.isEmpty { problems.add(row: nil, column: nil, "the file has a header but no rows") }
 
         for row in rows {
@@ -170,12 +174,7 @@ public struct SubmissionValidator: Sendable {
                 }
             }
             guard rowOK, let subject, let result else { continue }
-            let pair = pupil + "\u{1F}" + subject.code
-            if let earlier = pupilSubjectLine[pair] {
-                problems.add(row: row.line, column: "subject", "repeats the pupil and subject of row \(earlier)")
-                continue
-            }
-            pupilSubjectLine[pair] = row.line
+            let pupilIndex: Int
             if let first = firstRowOf[pupil] {
                 if first.characteristics != characteristics {
                     let differing = PupilCharacteristics.columns.first {
@@ -184,13 +183,27 @@ public struct SubmissionValidator: Sendable {
                     problems.add(row: row.line, column: differing, "disagrees with the same pupil's row \(first.line)")
                     continue
                 }
+                pupilIndex = first.index
             } else {
-                firstRowOf[pupil] = (row.line, characteristics)
+                pupilIndex = firstRowOf.count
+                firstRowOf[pupil] = (pupilIndex, row.line, characteristics)
             }
-            accepted.append(SubmissionRow(line: row.line, pupil: pupil, subject: subject, result: result, characteristics: characteristics))
+            let subjectIndex = subjectOrdinal[subject.code] ?? subjectOrdinal.count
+            subjectOrdinal[subject.code] = subjectIndex
+            let pair = pupilIndex &* 4096 &+ subjectIndex
+            if let earlier = pupilSubjectLine[pair] {
+                problems.add(row: row.line, column: "subject", "repeats the pupil and subject of row \(earlier)")
+                continue
+            }
+            pupilSubjectLine[pair] = row.line
+            accepted.append(
+                SubmissionRow(
+                    line: row.line, pupil: pupil, pupilIndex: pupilIndex, subject: subject, result: result, characteristics: characteristics
+                )
+            )
         }
         try problems.throwIfAny(.invalid)
-        return ValidatedSubmission(rows: accepted)
+        return ValidatedSubmission(rows: accepted, pupilCount: firstRowOf.count, subjectCount: subjectOrdinal.count)
     }
 }
 

@@ -80,13 +80,15 @@ public struct SubmissionService: Sendable {
         }
         let validated = try SubmissionValidator(catalogue: catalogue, keyStage: collection.keyStage).validate(body)
         // Re-key and seal once per pupil; a pupil's rows share the results.
-        var perPupil: [String: (key: String, sealed: [UInt8])] = [:]
+        var perPupil = [(key: String, sealed: [UInt8])?](repeating: nil, count: validated.pupilCount)
         let rows = validated.rows.map { row in
             let protected =
-                perPupil[row.pupil]
+                perPupil[row.pupilIndex]
                 ?? {
-                    let made = (keys.pupilKey(school: school, pseudonym: row.pupil), keys.seal(pseudonym: row.pupil, school: school))
-                    perPupil[row.pupil] = made
+                    let made = (
+                        key: keys.pupilKey(school: school, pseudonym: row.pupil), sealed: keys.seal(pseudonym: row.pupil, school: school)
+                    )
+                    perPupil[row.pupilIndex] = made
                     return made
                 }()
             return StoredGradeRow(
