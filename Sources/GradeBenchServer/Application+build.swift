@@ -42,4 +42,16 @@ public enum GradeBenchApp {
         }
         return app
     }
+
+    /// Runs the application until SIGTERM/SIGINT, then closes the store — also when the service group failed before
+    /// the store's own service started (e.g. a migration refused), so its connection is never left open.
+    public static func run(_ app: some ApplicationProtocol, store: Store) async throws {
+        do {
+            try await app.runService()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+    }
 }

@@ -76,14 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
                 text += "Stop with Ctrl-C.\n"
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-            do {
-                try await app.runService()
-            } catch {
-                // The store's service may not have started (e.g. migration refused before it ran): close it here.
-                await store.shutdown()
-                throw error
-            }
-            await store.shutdown()
+            try await GradeBenchApp.run(app, store: store)
         }
     }
 

@@ -40,14 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
             ) { port in
                 logger.info("GradeBench listening", metadata: ["url": "http://\(server.host):\(port)", "db": "\(location)"])
             }
-            do {
-                try await app.runService()
-            } catch {
-                // The store's service may not have started (e.g. migration refused before it ran): close it here.
-                await store.shutdown()
-                throw error
-            }
-            await store.shutdown()
+            try await GradeBenchApp.run(app, store: store)
         }
     }
 }
