@@ -72,15 +72,9 @@ public enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sen
     /// Leaves a line in `GRADEBENCH_POSTGRES_MARKER` per PostgreSQL test, so the test command can show they ran.
     private static func markPostgresRun() {
         guard let path = ProcessInfo.processInfo.environment["GRADEBENCH_POSTGRES_MARKER"] else { return }
-        guard
-            let handle = FileHandle(forWritingAtPath: path)
-                ?? {
-                    _ = FileManager.default.createFile(atPath: path, contents: nil)
-                    return FileHandle(forWritingAtPath: path)
-                }()
-        else { return }
-        handle.seekToEndOfFile()
-        handle.write(Data("postgres\n".utf8))
-        try? handle.close()
+        // "a" opens with O_APPEND: concurrent tests' one-line writes never overwrite each other.
+        guard let file = fopen(path, "a") else { return }
+        fputs("postgres\n", file)
+        fclose(file)
     }
 }
