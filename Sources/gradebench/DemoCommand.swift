@@ -29,40 +29,11 @@ struct DemoCommand: AsyncParsableCommand {
             let location = StoreLocation.sqlite(path: db)
             let store = try await Store.open(location, logger: logger)
             let demoSchool = schools.first!
-            let (tokens, submitted) = try await Store.with(location, logger: logger) { store in
-                try await store.migrate()
-                try await store.registerSchools(schools, actor: "cli")
-                for collection in collections { try await store.registerCollection(collection, actor: "cli") }
-                // Every fixture school opts in and submits its files, through the same pipeline as the API.
-                let service = SubmissionService(store: store, keys: keys)
-                var submitted = 0
-                let now = Int64(Date().timeIntervalSince1970)
-                for collection in collections {
-                    for school in schools {
-                        let path = (fixtures as NSString).appendingPathComponent("\(collection.id)/\(school.urn).csv")
-                        guard let data = FileManager.default.contents(atPath: path) else { continue }
-                        _ = try await store.recordConsent(
-                            school: school.urn, action: .grant, scope: .collection(collection.id), textHash: policies.consent.textHash,
-                            reason: nil, userID: nil, actor: "cli"
-                        )
-                        _ = try await service.submit(
-                            body: Array(data), collectionID: collection.id, school: school.urn, idempotencyKey: nil, actor: "cli",
-                            userID: nil, now: now
-                        )
-                        submitted += 1
-                    }
-                }
-                var tokens: [(String, String)] = []
-                for (name, role, urn) in [
-                    ("demo-operator", Role.operator, URN?.none), ("demo-dpo", .dpo, nil),
-                    ("demo-admin", .schoolAdmin, demoSchool.urn), ("demo-leader", .leader, demoSchool.urn),
-                ] {
-                    let user = try await store.createUser(name: name, role: role, school: urn, passwordHash: nil, actor: "cli")
-                    let issued = try await store.issueToken(userID: user.id, label: "demo", lifetime: .seconds(7 * 86_400), actor: "cli")
-                    tokens.append(("\(role.rawValue)\(urn.map { " (school \($0))" } ?? "")", issued.secret))
-                }
-                return (tokens, submitted)
-            }
+            // SQLite needs no background service, so the app's own store loads the fixtures before the server starts
+            // (one connection to the demo file, not two).
+            let (tokens, submitted) = try await load(
+                store: store, schools: schools, collections: collections, demoSchool: demoSchool, policies: policies, keys: keys
+            )
             let app = GradeBenchApp.build(
                 store: store, policies: policies, keys: keys, configuration: server.configuration,
                 logger: logger
@@ -78,6 +49,45 @@ struct DemoCommand: AsyncParsableCommand {
             }
             try await GradeBenchApp.run(app, store: store)
         }
+    }
+
+    /// Registers the fixture schools and collections, opts every school in and submits its files through the API's own
+    /// pipeline, and creates one demo user (and token) per role.
+    private func load(
+        store: Store, schools: [School], collections: [GradeCollection], demoSchool: School, policies: PolicySet, keys: ServerKeys
+    ) async throws -> (tokens: [(String, String)], submitted: Int) {
+        try await store.migrate()
+        try await store.registerSchools(schools, actor: "cli")
+        for collection in collections { try await store.registerCollection(collection, actor: "cli") }
+        // Every fixture school opts in and submits its files, through the same pipeline as the API.
+        let service = SubmissionService(store: store, keys: keys)
+        var submitted = 0
+        let now = Int64(Date().timeIntervalSince1970)
+        for collection in collections {
+            for school in schools {
+                let path = (fixtures as NSString).appendingPathComponent("\(collection.id)/\(school.urn).csv")
+                guard let data = FileManager.default.contents(atPath: path) else { continue }
+                _ = try await store.recordConsent(
+                    school: school.urn, action: .grant, scope: .collection(collection.id), textHash: policies.consent.textHash,
+                    reason: nil, userID: nil, actor: "cli"
+                )
+                _ = try await service.submit(
+                    body: Array(data), collectionID: collection.id, school: school.urn, idempotencyKey: nil, actor: "cli",
+                    userID: nil, now: now
+                )
+                submitted += 1
+            }
+        }
+        var tokens: [(String, String)] = []
+        for (name, role, urn) in [
+            ("demo-operator", Role.operator, URN?.none), ("demo-dpo", .dpo, nil),
+            ("demo-admin", .schoolAdmin, demoSchool.urn), ("demo-leader", .leader, demoSchool.urn),
+        ] {
+            let user = try await store.createUser(name: name, role: role, school: urn, passwordHash: nil, actor: "cli")
+            let issued = try await store.issueToken(userID: user.id, label: "demo", lifetime: .seconds(7 * 86_400), actor: "cli")
+            tokens.append(("\(role.rawValue)\(urn.map { " (school \($0))" } ?? "")", issued.secret))
+        }
+        return (tokens, submitted)
     }
 
     private func read(_ name: String) throws -> [UInt8] {

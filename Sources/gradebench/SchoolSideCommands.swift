@@ -94,13 +94,7 @@ struct PseudonymiseCommand: AsyncParsableCommand {
             throw ValidationError("Cannot read the key file \(path).")
         }
         let hex = text.split(separator: "\n").first { !$0.hasPrefix("#") }.map(String.init) ?? ""
-        guard hex.count == 64,
-            let bytes = Optional(
-                stride(from: 0, to: 64, by: 2).compactMap({ offset -> UInt8? in
-                    let start = hex.index(hex.startIndex, offsetBy: offset)
-                    return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
-                })), bytes.count == 32, let key = PseudonymKey(bytes: bytes)
-        else {
+        guard hex.count == 64, let bytes = [UInt8](hex: hex), let key = PseudonymKey(bytes: bytes) else {
             throw ValidationError("\(path) is not a GradeBench school key (64 hex digits).")
         }
         return key

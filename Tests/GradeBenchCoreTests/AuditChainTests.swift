@@ -51,3 +51,15 @@ struct AuditChainTests {
         #expect(AuditChain.verify(rehashed) == .broken(atSequence: 3, reason: "event 3 does not link to the event before it"))
     }
 }
+
+@Suite("Hex")
+struct HexTests {
+    @Test func decodesWhatHexStringWrites() {
+        #expect([UInt8](hex: "00ff10Ab") == [0x00, 0xFF, 0x10, 0xAB])
+        #expect([UInt8](hex: "") == [])
+        #expect([UInt8](hex: "abc") == nil)
+        #expect([UInt8](hex: "zz") == nil)
+        let bytes: [UInt8] = [1, 2, 254, 255]
+        #expect([UInt8](hex: bytes.hexString) == bytes)
+    }
+}

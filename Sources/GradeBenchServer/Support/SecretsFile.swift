@@ -25,7 +25,7 @@ public enum SecretsFile {
         var values: [String: [UInt8]] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let bytes = hexBytes(parts[1]) else {
+            guard parts.count == 2, let bytes = [UInt8](hex: parts[1]) else {
                 throw Failure(message: "The secrets file \(path) has a line that is not 'name=<64 hex digits>'.")
             }
             values[parts[0]] = bytes
@@ -34,18 +34,5 @@ public enum SecretsFile {
             throw Failure(message: "The secrets file \(path) must hold two different 32-byte keys, 'rekey' and 'data'.")
         }
         return keys
-    }
-
-    static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count.isMultiple(of: 2) else { return nil }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < digits.count {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
-            index += 2
-        }
-        return bytes
     }
 }
