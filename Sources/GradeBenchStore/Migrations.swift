@@ -97,7 +97,8 @@ enum Migrations {
                 body_sha256 TEXT NOT NULL,
                 idempotency_key TEXT,
                 replaces_id BIGINT REFERENCES submissions(id),
-                user_id BIGINT REFERENCES users(id)
+                user_id BIGINT REFERENCES users(id),
+                pseudonyms_sealed {BLOB} NOT NULL
             )
             """,
             "CREATE UNIQUE INDEX submissions_one_active ON submissions (school_urn, collection_id) WHERE state = 'active'",
@@ -105,21 +106,23 @@ enum Migrations {
             CREATE UNIQUE INDEX submissions_idempotency ON submissions (school_urn, collection_id, idempotency_key)
             WHERE idempotency_key IS NOT NULL
             """,
-            // One row per pupil of a submission: the server-side key, the school's pseudonym sealed, the
-            // characteristics (validation makes them agree across the pupil's rows) and the pupil's results packed as
-            // `SUBJECT=GRADE;…` (catalogue codes only). The pupil is the unit of the school's own view and of erasure.
+            // One row per pupil of a submission: the server-side key, the position of the school's pseudonym in the
+            // submission's sealed list, the characteristics (validation makes them agree across the pupil's rows) and
+            // the pupil's results packed as `SUBJECT=GRADE;…` (catalogue codes only). The pupil is the unit of the
+            // school's own view and of erasure. Written only inside the store's submission transaction, right after
+            // its `submissions` row, so it carries no foreign key: PostgreSQL would check one per pupil row, the
+            // largest single cost of ingestion (docs/performance.md). Pupil keys are distinct by construction.
             """
             CREATE TABLE submission_pupils (
-                submission_id BIGINT NOT NULL REFERENCES submissions(id),
+                submission_id BIGINT NOT NULL,
                 pupil_key TEXT NOT NULL,
-                pupil_sealed {BLOB} NOT NULL,
+                ordinal BIGINT NOT NULL,
                 pp TEXT,
                 fsm TEXT,
                 send TEXT,
                 gender TEXT,
                 eal TEXT,
-                results TEXT NOT NULL,
-                PRIMARY KEY (submission_id, pupil_key)
+                results TEXT NOT NULL
             )
             """,
             """
@@ -165,16 +168,20 @@ enum Migrations {
             """,
             "INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
         ],
-        sqlite: appendOnlyTables.flatMap { table in
-            ["UPDATE", "DELETE"].map { operation in
-                """
-                CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
-                BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
-                """
-            }
-        },
+        sqlite: ["CREATE INDEX submission_pupils_submission ON submission_pupils (submission_id)"]
+            + appendOnlyTables.flatMap { table in
+                ["UPDATE", "DELETE"].map { operation in
+                    """
+                    CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+                    """
+                }
+            },
         postgres: [
-            // Partial aggregates are small JSON documents read whole: skip compression on write.
+            // Pupil rows arrive in submission order (ids only grow): a block-range index finds a submission's rows
+            // at a fraction of a B-tree's insert cost.
+            "CREATE INDEX submission_pupils_submission ON submission_pupils USING brin (submission_id)",
+            // Partial aggregates are small documents read whole: skip compression on write.
             "ALTER TABLE partial_aggregates ALTER COLUMN payload SET STORAGE EXTERNAL",
             """
             CREATE FUNCTION gradebench_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

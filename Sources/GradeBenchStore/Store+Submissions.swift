@@ -25,58 +25,56 @@ extension Store {
             let id = try await session.query(
                 """
                 INSERT INTO submissions (school_urn, collection_id, state, received_at, row_count, pupil_count, subject_count,
-                                         body_sha256, idempotency_key, replaces_id, user_id)
-                VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
+                                         body_sha256, idempotency_key, replaces_id, user_id, pseudonyms_sealed)
+                VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
                 """,
-                .int(draft.school.rawValue), .text(draft.collectionID), .int(now), .int(draft.rows.count), .int(draft.pupilCount),
+                .int(draft.school.rawValue), .text(draft.collectionID), .int(now), .int(draft.rowCount), .int(draft.pupilCount),
                 .int(draft.subjectCount), .text(draft.bodySHA256), .optional(draft.idempotencyKey), .optional(previous),
-                .optional(draft.userID)
+                .optional(draft.userID), .blob(draft.sealedPseudonyms)
             )[0].int(0)
-            try await insertRows(draft.rows, submissionID: id, session: session)
+            try await insertPupils(draft.pupils, submissionID: id, session: session)
             try await session.query(
                 "INSERT INTO partial_aggregates (school_urn, collection_id, submission_id, payload) VALUES ($1, $2, $3, $4)",
                 .int(draft.school.rawValue), .text(draft.collectionID), .int(id), .blob(draft.partialAggregate)
             )
             return SubmissionRecord(
                 id: id, school: draft.school, collectionID: draft.collectionID, state: .active, receivedAt: now,
-                rowCount: draft.rows.count, pupilCount: draft.pupilCount, subjectCount: draft.subjectCount,
+                rowCount: draft.rowCount, pupilCount: draft.pupilCount, subjectCount: draft.subjectCount,
                 bodySHA256: draft.bodySHA256, idempotencyKey: draft.idempotencyKey, replacesID: previous
             )
         }
     }
 
-    /// Pupil-level values once per pupil, then the narrow grade rows, both by the fastest bulk path.
     /// One row per pupil, results packed as `SUBJECT=GRADE;…`, by the fastest bulk path. Refuses a repeated
     /// pupil × subject and codes that would break the packing (the store's own guarantees, whatever validated the rows).
-    private func insertRows(_ rows: [StoredGradeRow], submissionID: Int64, session: any SQLSession) async throws {
-        var order: [String] = []
-        var pupils: [String: (first: StoredGradeRow, results: String, subjects: Set<String>)] = [:]
-        for row in rows {
-            guard !row.subject.utf8.contains(where: Self.isPackingByte), !row.grade.utf8.contains(where: Self.isPackingByte) else {
-                throw StoreError.rejected("A subject or grade code holds '=' or ';'.")
-            }
-            if var pupil = pupils[row.pupilKey] {
-                guard pupil.subjects.insert(row.subject).inserted else {
+    private func insertPupils(_ pupils: [StoredPupil], submissionID: Int64, session: any SQLSession) async throws {
+        var rows: [[SQLValue]] = []
+        rows.reserveCapacity(pupils.count)
+        for (ordinal, pupil) in pupils.enumerated() {
+            var packed = ""
+            for (position, result) in pupil.results.enumerated() {
+                guard !result.subject.utf8.contains(where: Self.isPackingByte), !result.grade.utf8.contains(where: Self.isPackingByte)
+                else {
+                    throw StoreError.rejected("A subject or grade code holds '=' or ';'.")
+                }
+                guard !pupil.results[..<position].contains(where: { $0.subject == result.subject }) else {
                     throw StoreError.rejected("A submission may hold each pupil and subject once.")
                 }
-                pupils[row.pupilKey] = nil
-                pupil.results += ";\(row.subject)=\(row.grade)"
-                pupils[row.pupilKey] = pupil
-            } else {
-                order.append(row.pupilKey)
-                pupils[row.pupilKey] = (row, "\(row.subject)=\(row.grade)", [row.subject])
+                if position > 0 { packed += ";" }
+                packed += result.subject
+                packed += "="
+                packed += result.grade
             }
+            let c = pupil.characteristics
+            rows.append([
+                .int(submissionID), .text(pupil.pupilKey), .int(Int64(ordinal)), .optional(c.pp), .optional(c.fsm),
+                .optional(c.send), .optional(c.gender), .optional(c.eal), .text(packed),
+            ])
         }
         try await session.bulkInsert(
             into: "submission_pupils",
-            columns: ["submission_id", "pupil_key", "pupil_sealed", "pp", "fsm", "send", "gender", "eal", "results"],
-            rows: order.map { key in
-                let (row, results, _) = pupils[key]!
-                return [
-                    .int(submissionID), .text(key), .blob(row.pupilSealed), .optional(row.pp), .optional(row.fsm),
-                    .optional(row.send), .optional(row.gender), .optional(row.eal), .text(results),
-                ]
-            }
+            columns: ["submission_id", "pupil_key", "ordinal", "pp", "fsm", "send", "gender", "eal", "results"],
+            rows: rows
         )
     }
 
@@ -134,7 +132,7 @@ extension Store {
         let pupils = try await read { session in
             try await session.query(
                 """
-                SELECT pupil_key, pupil_sealed, pp, fsm, send, gender, eal, results FROM submission_pupils
+                SELECT pupil_key, ordinal, pp, fsm, send, gender, eal, results FROM submission_pupils
                 WHERE submission_id = $1 ORDER BY pupil_key
                 """,
                 .int(submissionID)
@@ -147,17 +145,27 @@ extension Store {
                 guard let equals = pair.firstIndex(of: "=") else { throw StoreError.corruptRow(column: 7) }
                 results.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
             }
+            let characteristics = PupilCharacteristics(
+                pp: try pupil.optionalText(2), fsm: try pupil.optionalText(3), send: try pupil.optionalText(4),
+                gender: try pupil.optionalText(5), eal: try pupil.optionalText(6)
+            )
             for (subject, grade) in results.sorted(by: { $0.0 < $1.0 }) {
                 rows.append(
                     StoredGradeRow(
-                        pupilKey: try pupil.text(0), pupilSealed: try pupil.blob(1), subject: subject, grade: grade,
-                        pp: try pupil.optionalText(2), fsm: try pupil.optionalText(3), send: try pupil.optionalText(4),
-                        gender: try pupil.optionalText(5), eal: try pupil.optionalText(6)
+                        pupilKey: try pupil.text(0), pupilOrdinal: Int(try pupil.int(1)), subject: subject, grade: grade,
+                        characteristics: characteristics
                     )
                 )
             }
         }
         return rows
+    }
+
+    /// The school's own pseudonyms of one submission, as sealed by the server.
+    public func sealedPseudonyms(submissionID: Int64) async throws -> [UInt8]? {
+        try await read { session in
+            try await session.query("SELECT pseudonyms_sealed FROM submissions WHERE id = $1", .int(submissionID)).first?.blob(0)
+        }
     }
 
     /// Every school's partial aggregate for a collection (active submissions only), by URN.

@@ -22,10 +22,10 @@ struct CheckCommand: AsyncParsableCommand {
             let start = clock.now
             let validated = try SubmissionValidator(keyStage: stage).validate(Array(data))
             let checked = clock.now
-            let partial = PartialAggregate(keyStage: stage, rows: validated.rows)
+            let partial = PartialAggregate(validated)
             let aggregated = clock.now
             print(
-                "\(file) is a valid \(stage.rawValue) submission: \(validated.rows.count) rows, \(partial.pupils) pupils, \(validated.subjectCount) subjects."
+                "\(file) is a valid \(stage.rawValue) submission: \(validated.results.count) rows, \(partial.pupils) pupils, \(validated.subjectCount) subjects."
             )
             if ProcessInfo.processInfo.environment["GRADEBENCH_TIMING"] != nil {
                 print("validate \(checked - start), aggregate \(aggregated - checked)")

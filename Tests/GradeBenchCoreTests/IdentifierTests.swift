@@ -1,3 +1,4 @@
+import Crypto
 import Testing
 
 @testable import GradeBenchCore
@@ -31,5 +32,32 @@ struct IdentifierTests {
         let other = try #require(PseudonymKey(bytes: Array(repeating: 7, count: 32)))
         #expect(other.pseudonym(for: "A123456789012") != "257E5MBHMBOT4MNGQ62532HZES")
         #expect(PseudonymKey(bytes: Array(0..<16)) == nil)
+    }
+
+    /// RFC 4231 test case 2, and agreement with swift-crypto's `HMAC<SHA256>` for messages of many lengths.
+    @Test func keyedHashIsHMACSHA256() {
+        let jefe = KeyedHash(key: Array("Jefe".utf8)).authenticationCode(for: Array("what do ya want for nothing?".utf8))
+        #expect(jefe.hexString == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        let key = (0..<32).map { UInt8($0 * 7 & 0xFF) }
+        let hash = KeyedHash(key: key)
+        for length in [0, 1, 55, 56, 63, 64, 65, 200] {
+            let message = (0..<length).map { UInt8($0 & 0xFF) }
+            let expected = Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+            #expect(hash.authenticationCode(for: message) == expected, "length \(length)")
+        }
+    }
+
+    @Test func sealedPseudonymsOpenOnlyForTheirSchool() throws {
+        let keys = try #require(ServerKeys(rekey: Array(repeating: 1, count: 32), data: Array(repeating: 2, count: 32)))
+        let a = try #require(URN(rawValue: 100_001))
+        let b = try #require(URN(rawValue: 100_002))
+        let list = ["AAAAAAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBBBBBB"]
+        let sealed = keys.seal(pseudonyms: list, school: a)
+        #expect(keys.open(pseudonyms: sealed, school: a) == list)
+        #expect(keys.open(pseudonyms: sealed, school: b) == nil)
+        var altered = sealed
+        altered[20] ^= 1
+        #expect(keys.open(pseudonyms: altered, school: a) == nil)
+        #expect(keys.seal(pseudonyms: list, school: a) != sealed)  // a fresh nonce every time
     }
 }

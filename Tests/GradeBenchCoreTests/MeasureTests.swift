@@ -91,8 +91,7 @@ struct PartialAggregateTests {
     static let key = PseudonymKey(bytes: Array(repeating: 4, count: 32))!
 
     func aggregate(_ text: String) throws -> PartialAggregate {
-        let rows = try SubmissionValidator(keyStage: .ks4).validate(Array(text.utf8)).rows
-        return PartialAggregate(keyStage: .ks4, rows: rows)
+        PartialAggregate(try SubmissionValidator(keyStage: .ks4).validate(Array(text.utf8)))
     }
 
     @Test func countsAndMeasuresByGroup() throws {

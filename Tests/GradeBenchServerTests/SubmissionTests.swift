@@ -91,8 +91,11 @@ struct SubmissionTests {
                 // Stored keys are not the school's pseudonyms; the sealed copy opens only for school A.
                 #expect(rows.allSatisfy { !submitted.contains($0.pupilKey) })
                 #expect(Set(rows.map(\.pupilKey)).count == 12)
-                #expect(Set(rows.compactMap { TestApp.keys.open($0.pupilSealed, school: TestApp.schoolA) }) == submitted)
-                #expect(rows.allSatisfy { TestApp.keys.open($0.pupilSealed, school: TestApp.schoolB) == nil })
+                let sealed = try #require(try await app.store.sealedPseudonyms(submissionID: receipt.submission))
+                let opened = try #require(TestApp.keys.open(pseudonyms: sealed, school: TestApp.schoolA))
+                #expect(Set(rows.map { opened[$0.pupilOrdinal] }) == submitted && opened.count == 12)
+                #expect(TestApp.keys.open(pseudonyms: sealed, school: TestApp.schoolB) == nil)
+                #expect(sealed.firstRange(of: Array(submitted.first!.utf8)) == nil)
 
                 // The partial aggregate, against counts taken from the CSV here.
                 let partial = try PartialAggregate(
@@ -269,8 +272,11 @@ struct SubmissionTests {
             let rowsB = try await app.store.gradeRows(submissionID: subB.id)
             #expect(rowsA.count == 120 && rowsB.count == 90)
             #expect(Set(rowsA.map(\.pupilKey)).isDisjoint(with: Set(rowsB.map(\.pupilKey))))
-            #expect(rowsA.allSatisfy { TestApp.keys.open($0.pupilSealed, school: TestApp.schoolA) != nil })
-            #expect(rowsB.allSatisfy { TestApp.keys.open($0.pupilSealed, school: TestApp.schoolB) != nil })
+            let sealedA = try #require(try await app.store.sealedPseudonyms(submissionID: subA.id))
+            let sealedB = try #require(try await app.store.sealedPseudonyms(submissionID: subB.id))
+            #expect(TestApp.keys.open(pseudonyms: sealedA, school: TestApp.schoolA)?.count == 40)
+            #expect(TestApp.keys.open(pseudonyms: sealedB, school: TestApp.schoolB)?.count == 30)
+            #expect(TestApp.keys.open(pseudonyms: sealedA, school: TestApp.schoolB) == nil)
             guard case .intact = try await app.store.verifyAudit() else {
                 Issue.record("audit chain broken by concurrent writers")
                 return

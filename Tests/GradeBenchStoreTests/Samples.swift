@@ -12,23 +12,24 @@ enum Samples {
 
     static let ks4 = GradeCollection(id: "ks4-test", name: "KS4 test", keyStage: .ks4, academicYear: "2025/26")
 
-    static func rows(_ count: Int, tag: String) -> [StoredGradeRow] {
+    /// `count` results, three per pupil (MATH, ENGLANG, ENGLIT).
+    static func pupils(_ count: Int, tag: String) -> [StoredPupil] {
         let subjects = ["MATH", "ENGLANG", "ENGLIT"]
-        var rows: [StoredGradeRow] = []
-        for index in 0..<count {
-            let pupil: String = "\(tag)-pupil-\(index / 3)"
-            let sealed: [UInt8] = [1, 2, UInt8(index % 256)]
-            let pp: String = index % 2 == 0 ? "Y" : "N"
-            rows.append(
-                StoredGradeRow(pupilKey: pupil, pupilSealed: sealed, subject: subjects[index % 3], grade: String(index % 10), pp: pp))
+        var pupils: [StoredPupil] = []
+        for first in stride(from: 0, to: count, by: 3) {
+            let results: [(subject: String, grade: String)] = (first..<min(first + 3, count)).map { (subjects[$0 % 3], String($0 % 10)) }
+            let characteristics = PupilCharacteristics(pp: first % 2 == 0 ? "Y" : "N")
+            pupils.append(StoredPupil(pupilKey: "\(tag)-pupil-\(first / 3)", characteristics: characteristics, results: results))
         }
-        return rows
+        return pupils
     }
 
-    static func draft(_ urn: URN, rows: [StoredGradeRow], key: String? = nil, sha: String = "abc") -> SubmissionDraft {
-        SubmissionDraft(
-            school: urn, collectionID: ks4.id, rows: rows, pupilCount: Set(rows.map(\.pupilKey)).count, subjectCount: 3,
-            bodySHA256: sha, idempotencyKey: key, userID: nil, partialAggregate: Array("partial-\(rows.count)".utf8)
+    static func draft(_ urn: URN, pupils: [StoredPupil], key: String? = nil, sha: String = "abc") -> SubmissionDraft {
+        let rows = pupils.reduce(0) { $0 + $1.results.count }
+        return SubmissionDraft(
+            school: urn, collectionID: ks4.id, pupils: pupils, sealedPseudonyms: [1, 2, 3], subjectCount: 3, bodySHA256: sha,
+            idempotencyKey: key, userID: nil,
+            partialAggregate: Array("partial-\(rows)".utf8)
         )
     }
 

@@ -178,10 +178,10 @@ struct StoreContractTests {
         try await database.withStore { store in
             try await Samples.seed(store)
             let first = try await store.replaceSubmission(
-                Samples.draft(Samples.urnA, rows: Samples.rows(2400, tag: "a1"), key: "k1"), actor: "test")
+                Samples.draft(Samples.urnA, pupils: Samples.pupils(2400, tag: "a1"), key: "k1"), actor: "test")
             #expect(first.rowCount == 2400 && first.pupilCount == 800 && first.replacesID == nil)
-            _ = try await store.replaceSubmission(Samples.draft(Samples.urnB, rows: Samples.rows(30, tag: "b")), actor: "test")
-            let second = try await store.replaceSubmission(Samples.draft(Samples.urnA, rows: Samples.rows(9, tag: "a2")), actor: "test")
+            _ = try await store.replaceSubmission(Samples.draft(Samples.urnB, pupils: Samples.pupils(30, tag: "b")), actor: "test")
+            let second = try await store.replaceSubmission(Samples.draft(Samples.urnA, pupils: Samples.pupils(9, tag: "a2")), actor: "test")
             #expect(second.replacesID == first.id)
             #expect(try await store.gradeRows(submissionID: first.id).isEmpty)
             let rows = try await store.gradeRows(submissionID: second.id)
@@ -195,9 +195,13 @@ struct StoreContractTests {
 
             // A failing submission (a row repeating a pupil × subject) leaves everything as it was.
             let auditBefore = try await store.auditEvents().count
-            let bad = Samples.rows(6, tag: "a3") + [Samples.rows(1, tag: "a3")[0]]
+            var bad = Samples.pupils(6, tag: "a3")
+            bad[1] = StoredPupil(
+                pupilKey: bad[1].pupilKey, characteristics: bad[1].characteristics,
+                results: bad[1].results + [bad[1].results[0]]
+            )
             await #expect(throws: StoreError.self) {
-                try await store.replaceSubmission(Samples.draft(Samples.urnA, rows: bad), actor: "test")
+                try await store.replaceSubmission(Samples.draft(Samples.urnA, pupils: bad), actor: "test")
             }
             #expect(try await store.activeSubmission(school: Samples.urnA, collectionID: "ks4-test")?.id == second.id)
             #expect(try await store.gradeRows(submissionID: second.id).count == 9)

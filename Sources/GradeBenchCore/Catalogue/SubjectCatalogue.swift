@@ -4,7 +4,8 @@ import Foundation
 /// (compiled into the binary, so the catalogue needs no file at run time).
 public struct SubjectCatalogue: Sendable {
     public let subjects: [Subject]
-    private let byCode: [String: Subject]
+    /// Code → position in `subjects`.
+    private let positions: [ShortCode: Int]
 
     /// The catalogue shipped with this build.
     public static let standard: SubjectCatalogue = {
@@ -16,14 +17,16 @@ public struct SubjectCatalogue: Sendable {
     }()
 
     public init(subjects: [Subject]) throws(CatalogueError) {
-        var byCode: [String: Subject] = [:]
-        for subject in subjects {
-            guard byCode.updateValue(subject, forKey: subject.code) == nil else {
-                throw CatalogueError.duplicateSubject(subject.code)
+        var positions: [ShortCode: Int] = [:]
+        for (position, subject) in subjects.enumerated() {
+            guard let key = ShortCode(subject.code), subject.code == subject.code.asciiUppercased, !subject.code.contains(" ") else {
+                throw CatalogueError.malformedCatalogue(
+                    line: position + 2, problem: "a subject code must be upper case, short and without spaces")
             }
+            guard positions.updateValue(position, forKey: key) == nil else { throw CatalogueError.duplicateSubject(subject.code) }
         }
         self.subjects = subjects
-        self.byCode = byCode
+        self.positions = positions
     }
 
     /// Parses the catalogue CSV: `code,name,scale,key_stage,ebacc,english,maths`.
@@ -58,9 +61,17 @@ public struct SubjectCatalogue: Sendable {
 
     /// The subject with this code (codes match exactly, after trimming and upper-casing).
     public func subject(_ code: String) throws(CatalogueError) -> Subject {
-        if let subject = byCode[code] { return subject }
-        guard let subject = byCode[code.trimmedBlanks.asciiUppercased] else { throw .unknownSubject(code) }
-        return subject
+        guard let position = position(of: ArraySlice(code.utf8)) else { throw .unknownSubject(code) }
+        return subjects[position]
+    }
+
+    /// The position in `subjects` of the subject with this code, read from bytes (exact first, then trimmed and
+    /// upper-cased).
+    public func position(of code: ArraySlice<UInt8>) -> Int? {
+        if let key = ShortCode(code), let position = positions[key] { return position }
+        let normalised = code.trimmedBlanks
+        guard normalised.count <= ShortCode.capacity, let key = ShortCode(normalised.asciiUppercased[...]) else { return nil }
+        return positions[key]
     }
 
     /// Parses a grade for a subject: a typed error names the subject and the grade when it is not on the scale.

@@ -12,7 +12,7 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
     case eyfsGoal = "eyfs-goal"
 
     /// Every grade on the scale, highest first.
-    public var grades: [Grade] { GradeScale.tables[self]! }
+    public var grades: [Grade] { GradeScale.tables[index] }
 
     /// A human name for messages.
     public var displayName: String {
@@ -29,15 +29,32 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
     }
 
     /// Parses a submitted value: a grade on this scale, a non-grade, or `nil` when it is neither.
-    /// Matching ignores surrounding blanks and letter case (exact canonical codes take a fast path).
+    /// Matching ignores surrounding blanks and letter case.
     public func parse(_ raw: String) -> GradeResult? {
-        let table = GradeScale.lookup[index]
-        if let grade = table[raw] { return .grade(grade) }
-        let text = raw.trimmedBlanks.asciiUppercased
-        if let grade = table[text] { return .grade(grade) }
-        if let nonGrade = NonGrade(code: text) { return .nonGrade(nonGrade) }
-        if let alias = GradeScale.aliases[self]?[text], let grade = table[alias] { return .grade(grade) }
-        return nil
+        resultCode(ArraySlice(raw.utf8)).map(result(code:))
+    }
+
+    /// A result as one byte: a grade's position in `grades` (0 is the highest), or one of the non-grade codes.
+    public static let noResultCode: UInt8 = 0xFE
+    public static let absentCode: UInt8 = 0xFF
+
+    /// `parse(_:)` on bytes, giving the result's code: exact codes first, then trimmed and upper-cased text,
+    /// non-grades and aliases.
+    public func resultCode(_ bytes: ArraySlice<UInt8>) -> UInt8? {
+        let table = GradeScale.codeTables[index]
+        if let key = ShortCode(bytes), let code = table[key] { return code }
+        let normalised = bytes.trimmedBlanks
+        guard normalised.count <= ShortCode.capacity, let key = ShortCode(normalised.asciiUppercased[...]) else { return nil }
+        return table[key]
+    }
+
+    /// The result a code from `resultCode(_:)` stands for.
+    public func result(code: UInt8) -> GradeResult {
+        switch code {
+        case GradeScale.noResultCode: .nonGrade(.noResult)
+        case GradeScale.absentCode: .nonGrade(.absent)
+        default: .grade(grades[Int(code)])
+        }
     }
 
     /// Looks up a grade by its canonical code.
@@ -57,14 +74,23 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
         }
     }
 
-    private static let tables: [GradeScale: [Grade]] = {
-        var result: [GradeScale: [Grade]] = [:]
-        for scale in GradeScale.allCases { result[scale] = scale.buildGrades() }
-        return result
-    }()
+    private static let tables: [[Grade]] = allCases.map { $0.buildGrades() }
 
-    private static let lookup: [[String: Grade]] = allCases.map { scale in
-        Dictionary(uniqueKeysWithValues: tables[scale]!.map { ($0.code, $0) })
+    private static let lookup: [[String: Grade]] = tables.map { grades in
+        Dictionary(uniqueKeysWithValues: grades.map { ($0.code, $0) })
+    }
+
+    /// Per scale: every accepted spelling (canonical codes, non-grades, aliases; upper case) → result code.
+    private static let codeTables: [[ShortCode: UInt8]] = allCases.map { scale in
+        var table: [ShortCode: UInt8] = [
+            ShortCode("X")!: noResultCode, ShortCode("ABS")!: absentCode, ShortCode("ABSENT")!: absentCode,
+        ]
+        let grades = tables[scale.index]
+        for (position, grade) in grades.enumerated() { table[ShortCode(grade.code)!] = UInt8(position) }
+        for (alias, code) in aliases[scale] ?? [:] where table[ShortCode(alias)!] == nil {
+            table[ShortCode(alias)!] = UInt8(grades.firstIndex { $0.code == code }!)
+        }
+        return table
     }
 
     private static let aliases: [GradeScale: [String: String]] = [

@@ -1,31 +1,31 @@
-import Crypto
-import Foundation
-
 /// School-side pseudonymisation: HMAC-SHA256 of the UPN under a key the school keeps, as 26 base32 characters
 /// (130 bits). An unkeyed hash of a UPN is reversible by enumeration, so the key is essential.
 public struct PseudonymKey: Sendable {
-    let key: SymmetricKey
+    private let hash: KeyedHash
 
     /// A key of exactly 32 bytes.
     public init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
-        self.key = SymmetricKey(data: bytes)
+        hash = KeyedHash(key: bytes)
     }
 
     /// The pseudonym for one pupil identifier (upper-cased and trimmed first, so `a123…` and `A123…` agree).
     public func pseudonym(for identifier: String) -> String {
-        let normalised = identifier.trimmedBlanks.asciiUppercased
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: key)
-        return String(Base32.encode(Array(mac)).prefix(Pseudonym.length))
+        Pseudonym.text(of: hash.authenticationCode(for: Array(identifier.trimmedBlanks.asciiUppercased.utf8)))
     }
 }
 
 public enum Pseudonym {
     public static let length = 26
 
+    /// A MAC's first 130 bits as 26 base32 characters: the form of school pseudonyms and server-side pupil keys.
+    static func text(of mac: [UInt8]) -> String {
+        String(Base32.encode(mac).prefix(length))
+    }
+
     /// Whether `text` has the shape of a pseudonym (26 characters of the RFC 4648 base32 alphabet).
     public static func isWellFormed(_ text: String) -> Bool {
-        text.utf8.count == length && text.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x32 && $0 <= 0x37) }
+        PseudonymBytes(ArraySlice(text.utf8)) != nil
     }
 }
 

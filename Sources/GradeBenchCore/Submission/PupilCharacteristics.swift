@@ -35,20 +35,30 @@ public struct PupilCharacteristics: Hashable, Sendable, Codable {
         Self.columns.compactMap { column in self[keyPath: column.keyPath].map { PupilGroup(dimension: column.name, value: $0) } }
     }
 
-    /// `groups` as their descriptions (`all` first), from a precomputed table: aggregation's hot path.
-    public var groupKeys: [String] {
-        var keys = ["all"]
-        keys.reserveCapacity(6)
-        if let pp { keys.append(Self.keyTable[0][pp] ?? "pp=\(pp)") }
-        if let fsm { keys.append(Self.keyTable[1][fsm] ?? "fsm=\(fsm)") }
-        if let send { keys.append(Self.keyTable[2][send] ?? "send=\(send)") }
-        if let gender { keys.append(Self.keyTable[3][gender] ?? "gender=\(gender)") }
-        if let eal { keys.append(Self.keyTable[4][eal] ?? "eal=\(eal)") }
-        return keys
+    /// The characteristics as one small integer, 3 bits per column in `columns` order: 0 when not supplied,
+    /// else 1 + the value's position in the column's `values`. Validation and aggregation work on this form.
+    public init(packed: UInt16) {
+        self.init()
+        for (position, column) in Self.columns.enumerated() {
+            let value = Int(packed >> (3 * position)) & 7
+            if value > 0 { self[keyPath: column.keyPath] = column.values[value - 1] }
+        }
     }
 
-    private static let keyTable: [[String: String]] = columns.map { column in
-        Dictionary(uniqueKeysWithValues: column.values.map { ($0, "\(column.name)=\($0)") })
+    /// The position in `PupilGroup.every` of each group a pupil with these packed characteristics belongs to,
+    /// `all` (0) first.
+    public static func groupSlots(packed: UInt16) -> [Int] {
+        var slots = [0]
+        for position in columns.indices {
+            let value = Int(packed >> (3 * position)) & 7
+            if value > 0 { slots.append(slotOffsets[position] + value) }
+        }
+        return slots
+    }
+
+    /// For each column, the slot before its first value in `PupilGroup.every`.
+    private static let slotOffsets: [Int] = columns.indices.map { position in
+        columns[..<position].reduce(0) { $0 + $1.values.count }
     }
 }
 

@@ -1,24 +1,98 @@
 import Foundation
 
-/// One accepted row of a submission.
+/// A submission that passed the identifier guard and every validation rule, in a compact form: pupils once each,
+/// results as small integers (catalogue position, result code on the subject's scale).
+public struct ValidatedSubmission: Sendable {
+    public struct Pupil: Sendable, Hashable {
+        /// The school's pseudonym for the pupil.
+        public let pseudonym: String
+        /// Spreadsheet row of the pupil's first row.
+        public let line: Int
+        /// `PupilCharacteristics` packed (see `PupilCharacteristics(packed:)`).
+        public let packedCharacteristics: UInt16
+
+        public var characteristics: PupilCharacteristics { PupilCharacteristics(packed: packedCharacteristics) }
+    }
+
+    public struct Result: Sendable, Hashable {
+        let storedLine: Int32
+        let storedPupil: Int32
+        let storedSubject: UInt16
+        /// The result on the subject's scale (`GradeScale.resultCode(_:)`).
+        public let code: UInt8
+
+        /// Spreadsheet row (header = 1).
+        public var line: Int { Int(storedLine) }
+        /// Position in `pupils`.
+        public var pupil: Int { Int(storedPupil) }
+        /// Position in the catalogue's `subjects`.
+        public var subject: Int { Int(storedSubject) }
+    }
+
+    public let keyStage: KeyStage
+    public let catalogue: SubjectCatalogue
+    /// Pupils in order of first appearance.
+    public let pupils: [Pupil]
+    /// Results in file order.
+    public let results: [Result]
+    public let subjectCount: Int
+    /// `results` positions grouped by pupil: pupil `p`'s are `byPupil[pupilStarts[p]..<pupilStarts[p + 1]]`, in file order.
+    private let pupilStarts: [Int]
+    private let byPupil: [Int]
+
+    init(keyStage: KeyStage, catalogue: SubjectCatalogue, pupils: [Pupil], results: [Result], subjectCount: Int) {
+        self.keyStage = keyStage
+        self.catalogue = catalogue
+        self.pupils = pupils
+        self.results = results
+        self.subjectCount = subjectCount
+        var starts = [Int](repeating: 0, count: pupils.count + 1)
+        for result in results { starts[result.pupil + 1] += 1 }
+        for pupil in pupils.indices { starts[pupil + 1] += starts[pupil] }
+        var next = starts
+        var order = [Int](repeating: 0, count: results.count)
+        for (position, result) in results.enumerated() {
+            order[next[result.pupil]] = position
+            next[result.pupil] += 1
+        }
+        pupilStarts = starts
+        byPupil = order
+    }
+
+    public var pupilCount: Int { pupils.count }
+
+    /// One pupil's results, in file order.
+    public func results(ofPupil pupil: Int) -> [Result] {
+        byPupil[pupilStarts[pupil]..<pupilStarts[pupil + 1]].map { results[$0] }
+    }
+
+    public func subject(of result: Result) -> Subject { catalogue.subjects[result.subject] }
+
+    public func gradeResult(of result: Result) -> GradeResult { subject(of: result).scale.result(code: result.code) }
+
+    /// Every result with its pupil spelled out, in file order (for tools and tests; the pipeline uses the compact form).
+    public var rows: [SubmissionRow] {
+        results.map { result in
+            let pupil = pupils[result.pupil]
+            return SubmissionRow(
+                line: result.line, pupil: pupil.pseudonym, pupilIndex: result.pupil, subject: subject(of: result),
+                result: gradeResult(of: result), characteristics: pupil.characteristics
+            )
+        }
+    }
+}
+
+/// One accepted row of a submission, spelled out.
 public struct SubmissionRow: Sendable, Hashable {
     /// Spreadsheet row number (header = 1).
     public let line: Int
     /// The school's pseudonym for the pupil.
     public let pupil: String
-    /// The pupil's position among the submission's pupils (0, 1, …, in order of first appearance): lets later
-    /// stages group a pupil's rows without hashing pseudonyms again.
+    /// The pupil's position among the submission's pupils (in order of first appearance).
     public let pupilIndex: Int
     public let subject: Subject
     public let result: GradeResult
     public let characteristics: PupilCharacteristics
-}
-
-/// A submission that passed the identifier guard and every validation rule.
-public struct ValidatedSubmission: Sendable {
-    public let rows: [SubmissionRow]
-    public let pupilCount: Int
-    public let subjectCount: Int
 }
 
 /// Checks a pseudonymised submission CSV (DESIGN.md format) for one collection: structure, the identifier guard,
@@ -44,38 +118,56 @@ public struct SubmissionValidator: Sendable {
         self.keyStage = keyStage
     }
 
+    /// One pass over the file: the identifier guard on every cell, and (when the header is sound) every row rule.
+    /// Identifier problems are reported before any other; a CSV that cannot be read is reported alone.
     public func validate(_ bytes: [UInt8]) throws(SubmissionRejection) -> ValidatedSubmission {
-        let rows: [CSVReader.Row]
-        do { rows = try CSVReader(bytes: bytes).rows() } catch {
+        var header: [String]? = nil
+        var identifiers = ProblemList()
+        var headerProblems = ProblemList()
+        var rows: RowChecker? = nil
+        do {
+            try CSVReader(bytes: bytes).forEachRecord { record in
+                guard let names = header else {
+                    let names = record.strings.map { $0.trimmedBlanks.lowercased() }
+                    header = names
+                    for name in names where Self.identifierHeaders.contains(Self.normalised(name)) {
+                        identifiers.add(
+                            row: 1, column: name, "names a direct identifier; remove the column (pseudonymise the export first)")
+                    }
+                    if let columns = checkHeader(names, problems: &headerProblems) {
+                        rows = RowChecker(catalogue: catalogue, keyStage: keyStage, header: names, columns: columns)
+                    }
+                    return
+                }
+                guardIdentifiers(record, header: names, problems: &identifiers)
+                rows?.check(record)
+            }
+        } catch {
             throw SubmissionRejection(
                 kind: .invalid, problems: [SubmissionProblem(row: error.line, column: nil, message: error.problem)], total: 1)
         }
-        guard let headerRow = rows.first else {
+        guard header != nil else {
             throw SubmissionRejection(
                 kind: .invalid,
                 problems: [SubmissionProblem(row: nil, column: nil, message: "the file is empty: a header row is required")],
                 total: 1
             )
         }
-        let header = headerRow.fields.map { $0.trimmedBlanks.lowercased() }
-        try guardIdentifiers(header: header, rows: rows.dropFirst())
-        let columns = try checkHeader(header)
-        return try checkRows(rows.dropFirst(), header: header, columns: columns)
+        try identifiers.throwIfAny(.identifiersPresent)
+        try headerProblems.throwIfAny(.invalid)
+        guard var rows else { preconditionFailure("a sound header has a row checker") }
+        return try rows.finish()
     }
 
     // MARK: identifier guard
 
-    private func guardIdentifiers(header: [String], rows: ArraySlice<CSVReader.Row>) throws(SubmissionRejection) {
-        var problems = ProblemList()
-        for name in header where Self.identifierHeaders.contains(Self.normalised(name)) {
-            problems.add(row: 1, column: name, "names a direct identifier; remove the column (pseudonymise the export first)")
+    /// A cell that is a valid UPN (13 characters once blanks are trimmed) is an identifier; its value is never echoed.
+    private func guardIdentifiers(_ record: CSVRecord, header: [String], problems: inout ProblemList) {
+        for index in 0..<record.count {
+            let cell = record.field(index).trimmedBlanks
+            guard cell.count == 13, UPN.isValid(String(decoding: cell.asciiUppercased, as: UTF8.self)) else { continue }
+            problems.add(row: record.line, column: index < header.count ? header[index] : "column \(index + 1)", "holds a UPN")
         }
-        for row in rows {
-            for (index, cell) in row.fields.enumerated() where cell.utf8.count >= 13 && UPN.isValid(cell.trimmedBlanks.asciiUppercased) {
-                problems.add(row: row.line, column: index < header.count ? header[index] : "column \(index + 1)", "holds a UPN")
-            }
-        }
-        try problems.throwIfAny(.identifiersPresent)
     }
 
     static func normalised(_ header: String) -> String {
@@ -84,15 +176,16 @@ public struct SubmissionValidator: Sendable {
 
     // MARK: header
 
-    private struct Columns {
+    struct Columns {
         let pupil: Int
         let subject: Int
         let grade: Int
-        let characteristics: [(index: Int, column: PupilCharacteristics.Column)]
+        /// (field, position in `PupilCharacteristics.columns`)
+        let characteristics: [(field: Int, position: Int)]
     }
 
-    private func checkHeader(_ header: [String]) throws(SubmissionRejection) -> Columns {
-        var problems = ProblemList()
+    private func checkHeader(_ header: [String], problems: inout ProblemList) -> Columns? {
+        let before = problems.total
         var seen = Set<String>()
         for name in header {
             if !Self.acceptedColumns.contains(name) {
@@ -107,103 +200,13 @@ public struct SubmissionValidator: Sendable {
         for name in Self.requiredColumns where !header.contains(name) {
             problems.add(row: 1, column: name, "is required but missing from the header")
         }
-        try problems.throwIfAny(.invalid)
+        guard problems.total == before else { return nil }
         return Columns(
             pupil: header.firstIndex(of: "pupil")!, subject: header.firstIndex(of: "subject")!, grade: header.firstIndex(of: "grade")!,
-            characteristics: PupilCharacteristics.columns.compactMap { column in
-                header.firstIndex(of: column.name).map { ($0, column) }
+            characteristics: PupilCharacteristics.columns.enumerated().compactMap { position, column in
+                header.firstIndex(of: column.name).map { ($0, position) }
             }
         )
-    }
-
-    // MARK: rows
-
-    private func checkRows(
-        _ rows: ArraySlice<CSVReader.Row>, header: [String], columns: Columns
-    ) throws(SubmissionRejection) -> ValidatedSubmission {
-        var problems = ProblemList()
-        var accepted: [SubmissionRow] = []
-        accepted.reserveCapacity(rows.count)
-        var firstRowOf: [String: (index: Int, line: Int, characteristics: PupilCharacteristics)] = [:]
-        var subjectOrdinal: [String: Int] = [:]
-        var pupilSubjectLine: [Int: Int] = [:]
-        if rows.isEmpty { problems.add(row: nil, column: nil, "the file has a header but no rows") }
-
-        for row in rows {
-            let fields = row.fields
-            guard fields.count == header.count else {
-                problems.add(row: row.line, column: nil, "has \(fields.count) fields; the header has \(header.count)")
-                continue
-            }
-            var rowOK = true
-            let pupil = fields[columns.pupil].trimmedBlanks
-            if !Pseudonym.isWellFormed(pupil) {
-                problems.add(row: row.line, column: "pupil", "must be a 26-character pseudonym from 'gradebench pseudonymise'")
-                rowOK = false
-            }
-            var subject: Subject? = nil
-            var result: GradeResult? = nil
-            do {
-                let parsed = try catalogue.result(subject: fields[columns.subject], grade: fields[columns.grade])
-                if parsed.0.keyStage != keyStage {
-                    problems.add(
-                        row: row.line, column: "subject",
-                        "subject \(parsed.0.code) is a \(parsed.0.keyStage.rawValue) subject; this collection is \(keyStage.rawValue)"
-                    )
-                    rowOK = false
-                } else {
-                    (subject, result) = parsed
-                }
-            } catch {
-                if case .unknownSubject = error {
-                    problems.add(row: row.line, column: "subject", error.message)
-                } else {
-                    problems.add(row: row.line, column: "grade", error.message)
-                }
-                rowOK = false
-            }
-            var characteristics = PupilCharacteristics()
-            for (index, column) in columns.characteristics {
-                let raw = fields[index]
-                let value = column.values.contains(raw) ? raw : raw.trimmedBlanks.asciiUppercased
-                if column.values.contains(value) {
-                    characteristics[keyPath: column.keyPath] = value
-                } else {
-                    problems.add(row: row.line, column: header[index], "must be one of \(column.values.joined(separator: ", "))")
-                    rowOK = false
-                }
-            }
-            guard rowOK, let subject, let result else { continue }
-            let pupilIndex: Int
-            if let first = firstRowOf[pupil] {
-                if first.characteristics != characteristics {
-                    let differing = PupilCharacteristics.columns.first {
-                        first.characteristics[keyPath: $0.keyPath] != characteristics[keyPath: $0.keyPath]
-                    }!.name
-                    problems.add(row: row.line, column: differing, "disagrees with the same pupil's row \(first.line)")
-                    continue
-                }
-                pupilIndex = first.index
-            } else {
-                pupilIndex = firstRowOf.count
-                firstRowOf[pupil] = (pupilIndex, row.line, characteristics)
-            }
-            let subjectIndex = subjectOrdinal[subject.code] ?? subjectOrdinal.count
-            subjectOrdinal[subject.code] = subjectIndex
-            let pair = pupilIndex &* 4096 &+ subjectIndex
-            if let earlier = pupilSubjectLine[pair] {
-                problems.add(row: row.line, column: "subject", "repeats the pupil and subject of row \(earlier)")
-                continue
-            }
-            pupilSubjectLine[pair] = row.line
-            accepted.append(
-                SubmissionRow(
-                    line: row.line, pupil: pupil, pupilIndex: pupilIndex, subject: subject, result: result, characteristics: characteristics
-                )
-            )
-        }
-        try problems.throwIfAny(.invalid)
-        return ValidatedSubmission(rows: accepted, pupilCount: firstRowOf.count, subjectCount: subjectOrdinal.count)
     }
 }
 

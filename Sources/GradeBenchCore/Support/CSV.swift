@@ -32,35 +32,43 @@ public struct CSVReader: Sendable {
 
     /// Streams rows to `body` without holding them all.
     public func forEachRow(_ body: (Row) throws(Failure) -> Void) throws(Failure) {
+        try forEachRecord { record throws(Failure) in try body(Row(line: record.line, fields: record.strings)) }
+    }
+
+    /// Streams rows as byte ranges (`CSVRecord`, reused from row to row): the hot path of submissions, which
+    /// reads short codes without building a `String` per field. Same rules as `rows()`.
+    public func forEachRecord(_ body: (CSVRecord) throws(Failure) -> Void) throws(Failure) {
+        var record = CSVRecord()
         var index = 0
         let count = bytes.count
         if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
         var line = 1
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var rowStartLine = 1
         var rowHasContent = false
+        var fieldStart = 0
+        var nonASCII = false
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
         func finishField() throws(Failure) {
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw Failure(line: rowStartLine, problem: "a field is not valid UTF-8 text")
+            if nonASCII, String(validating: record.bytes[fieldStart...], as: UTF8.self) == nil {
+                throw Failure(line: record.line, problem: "a field is not valid UTF-8 text")
             }
-            fields.append(text)
-            field.removeAll(keepingCapacity: true)
+            record.ends.append(record.bytes.count)
+            fieldStart = record.bytes.count
+            nonASCII = false
         }
 
         while index < count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") && field.isEmpty {
+            if byte == quote && record.bytes.count == fieldStart {
                 // Quoted field.
                 rowHasContent = true
                 index += 1
                 var closed = false
                 while index < count {
                     let inner = bytes[index]
-                    if inner == UInt8(ascii: "\"") {
-                        if index + 1 < count, bytes[index + 1] == UInt8(ascii: "\"") {
-                            field.append(inner)
+                    if inner == quote {
+                        if index + 1 < count, bytes[index + 1] == quote {
+                            record.bytes.append(inner)
                             index += 2
                             continue
                         }
@@ -68,50 +76,76 @@ public struct CSVReader: Sendable {
                         closed = true
                         break
                     }
-                    if inner == UInt8(ascii: "\n") { line += 1 }
-                    field.append(inner)
+                    if inner == newline { line += 1 }
+                    if inner >= 0x80 { nonASCII = true }
+                    record.bytes.append(inner)
                     index += 1
                 }
-                if !closed { throw Failure(line: rowStartLine, problem: "a quoted field is not closed") }
+                if !closed { throw Failure(line: record.line, problem: "a quoted field is not closed") }
                 // After a closing quote only a separator or a line end may follow.
-                if index < count {
-                    let next = bytes[index]
-                    if next != UInt8(ascii: ",") && next != UInt8(ascii: "\n") && next != UInt8(ascii: "\r") {
-                        throw Failure(line: rowStartLine, problem: "text follows a closing quote")
-                    }
+                if index < count, bytes[index] != comma, bytes[index] != newline, bytes[index] != carriageReturn {
+                    throw Failure(line: record.line, problem: "text follows a closing quote")
                 }
                 continue
             }
             switch byte {
-            case UInt8(ascii: ","):
+            case comma:
                 rowHasContent = true
                 try finishField()
                 index += 1
-            case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
-                if byte == UInt8(ascii: "\r"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+            case carriageReturn, newline:
+                if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
                 index += 1
-                if rowHasContent || !field.isEmpty {
+                if rowHasContent || record.bytes.count > fieldStart {
                     try finishField()
-                    try body(Row(line: rowStartLine, fields: fields))
+                    try body(record)
                 }
-                fields.removeAll(keepingCapacity: true)
+                record.bytes.removeAll(keepingCapacity: true)
+                record.ends.removeAll(keepingCapacity: true)
+                fieldStart = 0
                 rowHasContent = false
                 line += 1
-                rowStartLine = line
+                record.line = line
+            case quote:
+                throw Failure(line: record.line, problem: "a quote appears inside an unquoted field")
             default:
-                if byte == UInt8(ascii: "\"") {
-                    throw Failure(line: rowStartLine, problem: "a quote appears inside an unquoted field")
+                // An unquoted run: copy it up to the next separator, line end or quote in one go.
+                var end = index
+                while end < count {
+                    let next = bytes[end]
+                    if next == comma || next == newline || next == carriageReturn || next == quote { break }
+                    if next >= 0x80 { nonASCII = true }
+                    end += 1
                 }
+                record.bytes.append(contentsOf: bytes[index..<end])
                 rowHasContent = true
-                field.append(byte)
-                index += 1
+                index = end
             }
         }
-        if rowHasContent || !field.isEmpty {
+        if rowHasContent || record.bytes.count > fieldStart {
             try finishField()
-            try body(Row(line: rowStartLine, fields: fields))
+            try body(record)
         }
     }
+}
+
+/// One CSV row as bytes: its fields' text (quotes removed, `""` unescaped, valid UTF-8) laid end to end in `bytes`,
+/// field `i` at `range(i)`.
+public struct CSVRecord: Sendable {
+    /// Line number of the row's first line (1-based, header is 1).
+    public fileprivate(set) var line = 1
+    public fileprivate(set) var bytes: [UInt8] = []
+    fileprivate var ends: [Int] = []
+
+    public var count: Int { ends.count }
+
+    public func range(_ field: Int) -> Range<Int> { (field == 0 ? 0 : ends[field - 1])..<ends[field] }
+
+    public func field(_ field: Int) -> ArraySlice<UInt8> { bytes[range(field)] }
+
+    public func string(_ field: Int) -> String { String(decoding: self.field(field), as: UTF8.self) }
+
+    public var strings: [String] { (0..<count).map(string) }
 }
 
 /// Writes CSV with minimal quoting (fields holding a comma, quote or line break are quoted).

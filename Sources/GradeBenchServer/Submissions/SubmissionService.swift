@@ -79,30 +79,18 @@ public struct SubmissionService: Sendable {
             }
         }
         let validated = try SubmissionValidator(catalogue: catalogue, keyStage: collection.keyStage).validate(body)
-        // Re-key and seal once per pupil; a pupil's rows share the results.
-        var perPupil = [(key: String, sealed: [UInt8])?](repeating: nil, count: validated.pupilCount)
-        let rows = validated.rows.map { row in
-            let protected =
-                perPupil[row.pupilIndex]
-                ?? {
-                    let made = (
-                        key: keys.pupilKey(school: school, pseudonym: row.pupil), sealed: keys.seal(pseudonym: row.pupil, school: school)
-                    )
-                    perPupil[row.pupilIndex] = made
-                    return made
-                }()
-            return StoredGradeRow(
-                pupilKey: protected.key,
-                pupilSealed: protected.sealed,
-                subject: row.subject.code, grade: row.result.code,
-                pp: row.characteristics.pp, fsm: row.characteristics.fsm, send: row.characteristics.send,
-                gender: row.characteristics.gender, eal: row.characteristics.eal
+        // Re-key each pupil; seal the school's pseudonyms once, as one list in pupil order.
+        let pupils = validated.pupils.enumerated().map { position, pupil in
+            StoredPupil(
+                pupilKey: keys.pupilKey(school: school, pseudonym: pupil.pseudonym), characteristics: pupil.characteristics,
+                results: validated.results(ofPupil: position).map { (validated.subject(of: $0).code, validated.gradeResult(of: $0).code) }
             )
         }
-        let partial = PartialAggregate(keyStage: collection.keyStage, rows: validated.rows)
+        let sealed = keys.seal(pseudonyms: validated.pupils.map(\.pseudonym), school: school)
+        let partial = PartialAggregate(validated)
         let draft = SubmissionDraft(
-            school: school, collectionID: collection.id, rows: rows, pupilCount: validated.pupilCount,
-            subjectCount: validated.subjectCount, bodySHA256: sha256, idempotencyKey: idempotencyKey, userID: userID,
+            school: school, collectionID: collection.id, pupils: pupils, sealedPseudonyms: sealed, subjectCount: validated.subjectCount,
+            bodySHA256: sha256, idempotencyKey: idempotencyKey, userID: userID,
             partialAggregate: partial.encoded()
         )
         do {

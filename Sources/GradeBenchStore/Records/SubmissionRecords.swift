@@ -1,31 +1,26 @@
 import GradeBenchCore
 
 /// One stored grade row. `pupilKey` is the server-side re-keyed pseudonym (links a pupil's rows within the
-/// school); `pupilSealed` is the school's own pseudonym, encrypted under the server data key.
+/// school); `pupilOrdinal` is the position of the school's own pseudonym in the submission's sealed list.
 public struct StoredGradeRow: Sendable, Hashable {
     public let pupilKey: String
-    public let pupilSealed: [UInt8]
+    public let pupilOrdinal: Int
     public let subject: String
     public let grade: String
-    public let pp: String?
-    public let fsm: String?
-    public let send: String?
-    public let gender: String?
-    public let eal: String?
+    public let characteristics: PupilCharacteristics
+}
 
-    public init(
-        pupilKey: String, pupilSealed: [UInt8], subject: String, grade: String,
-        pp: String? = nil, fsm: String? = nil, send: String? = nil, gender: String? = nil, eal: String? = nil
-    ) {
+/// One pupil of an accepted submission as it is stored: the server-side key, the characteristics and the pupil's
+/// results (subject and result codes, in file order). The pupil's position in the draft is its ordinal.
+public struct StoredPupil: Sendable {
+    public let pupilKey: String
+    public let characteristics: PupilCharacteristics
+    public let results: [(subject: String, grade: String)]
+
+    public init(pupilKey: String, characteristics: PupilCharacteristics, results: [(subject: String, grade: String)]) {
         self.pupilKey = pupilKey
-        self.pupilSealed = pupilSealed
-        self.subject = subject
-        self.grade = grade
-        self.pp = pp
-        self.fsm = fsm
-        self.send = send
-        self.gender = gender
-        self.eal = eal
+        self.characteristics = characteristics
+        self.results = results
     }
 }
 
@@ -33,8 +28,9 @@ public struct StoredGradeRow: Sendable, Hashable {
 public struct SubmissionDraft: Sendable {
     public let school: URN
     public let collectionID: String
-    public let rows: [StoredGradeRow]
-    public let pupilCount: Int
+    public let pupils: [StoredPupil]
+    /// The school's own pseudonyms, in pupil order, sealed by the server (`ServerKeys.seal(pseudonyms:school:)`).
+    public let sealedPseudonyms: [UInt8]
     public let subjectCount: Int
     public let bodySHA256: String
     public let idempotencyKey: String?
@@ -43,19 +39,22 @@ public struct SubmissionDraft: Sendable {
     public let partialAggregate: [UInt8]
 
     public init(
-        school: URN, collectionID: String, rows: [StoredGradeRow], pupilCount: Int, subjectCount: Int,
+        school: URN, collectionID: String, pupils: [StoredPupil], sealedPseudonyms: [UInt8], subjectCount: Int,
         bodySHA256: String, idempotencyKey: String?, userID: Int64?, partialAggregate: [UInt8]
     ) {
         self.school = school
         self.collectionID = collectionID
-        self.rows = rows
-        self.pupilCount = pupilCount
+        self.pupils = pupils
+        self.sealedPseudonyms = sealedPseudonyms
         self.subjectCount = subjectCount
         self.bodySHA256 = bodySHA256
         self.idempotencyKey = idempotencyKey
         self.userID = userID
         self.partialAggregate = partialAggregate
     }
+
+    public var rowCount: Int { pupils.reduce(0) { $0 + $1.results.count } }
+    public var pupilCount: Int { pupils.count }
 }
 
 public enum SubmissionState: String, Codable, Sendable {
