@@ -112,6 +112,24 @@ struct PartialAggregateTests {
         #expect(partial.measures["all"]?["pupils"] == 2)
     }
 
+    /// The ingestion path writes the stored form straight from counters: it must be byte for byte what the keyed
+    /// form encodes, and hold every row (counted here from the generated files) under "all".
+    @Test(arguments: KeyStage.allCases.filter { $0 != .eyfs })
+    func directEncodingEqualsTheKeyedForm(stage: KeyStage) throws {
+        let generator = FixtureGenerator(schools: 6, seed: 99)
+        let collection = try #require(generator.collections.first { $0.keyStage == stage })
+        for school in generator.schools(in: collection) {
+            let text = generator.submission(for: school, in: collection)
+            let validated = try SubmissionValidator(keyStage: stage).validate(Array(text.utf8))
+            let direct = PartialAggregate.encoded(from: validated)
+            let keyed = PartialAggregate(validated)
+            #expect(direct == keyed.encoded())
+            let rows = text.split(separator: "\n").count - 1
+            let stored = keyed.subjects.values.reduce(0) { $0 + ($1["all"].map { $0.entries + $0.nonGrades } ?? 0) }
+            #expect(stored == rows)
+        }
+    }
+
     @Test func encodingRoundTripsAndMergesByAddition() throws {
         let one = try aggregate("pupil,subject,grade,send\n\(Self.key.pseudonym(for: "x")),COMBSCI,5-4,K\n")
         let two = try aggregate("pupil,subject,grade,send\n\(Self.key.pseudonym(for: "y")),COMBSCI,5-4,N\n")

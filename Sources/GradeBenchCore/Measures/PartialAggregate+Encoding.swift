@@ -16,23 +16,44 @@ extension PartialAggregate {
     }
 
     public func encoded() -> [UInt8] {
-        var out = "gradebench-partial 1\nkey-stage \(keyStage.rawValue)\npupils \(pupils)\n"
+        var out = LineWriter()
+        out.write("gradebench-partial 1\nkey-stage \(keyStage.rawValue)\npupils \(pupils)\n")
         for subject in subjects.keys.sorted() {
             let groups = subjects[subject]!
             for group in groups.keys.sorted() {
                 let tally = groups[group]!
-                out += "subject \(subject) \(group) \(tally.entries) \(tally.pointsSum) \(tally.nonGrades)"
-                for code in tally.counts.keys.sorted() { out += " \(code):\(tally.counts[code]!)" }
-                out += "\n"
+                out.write("subject ")
+                out.write(subject)
+                out.write(" ")
+                out.write(group)
+                out.write(" ")
+                out.write(tally.entries)
+                out.write(" ")
+                out.write(tally.pointsSum)
+                out.write(" ")
+                out.write(tally.nonGrades)
+                for code in tally.counts.keys.sorted() {
+                    out.write(" ")
+                    out.write(code)
+                    out.write(":")
+                    out.write(tally.counts[code]!)
+                }
+                out.write("\n")
             }
         }
         for group in measures.keys.sorted() {
             let values = measures[group]!.values
-            out += "measure \(group)"
-            for name in values.keys.sorted() { out += " \(name):\(values[name]!)" }
-            out += "\n"
+            out.write("measure ")
+            out.write(group)
+            for name in values.keys.sorted() {
+                out.write(" ")
+                out.write(name)
+                out.write(":")
+                out.write(values[name]!)
+            }
+            out.write("\n")
         }
-        return Array(out.utf8)
+        return out.bytes
     }
 
     public init(encoded bytes: [UInt8]) throws(DecodingFailure) {
@@ -77,6 +98,46 @@ extension PartialAggregate {
             default:
                 throw DecodingFailure(line: index + 1)
             }
+        }
+    }
+}
+
+/// Appends text and numbers as UTF-8 bytes, numbers without going through `String`.
+struct LineWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func write(_ number: Int) {
+        if number < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            write(UInt(number.magnitude))
+        } else {
+            write(UInt(number))
+        }
+    }
+
+    /// As `"\(number)"` prints it: integral values below 2^53 as digits and `.0`, others by the standard library.
+    mutating func write(_ number: Double) {
+        if number == number.rounded(), number.magnitude < 9_007_199_254_740_992 {
+            if number.sign == .minus { bytes.append(UInt8(ascii: "-")) }
+            write(UInt(number.magnitude))
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(UInt8(ascii: "0"))
+        } else {
+            write("\(number)")
+        }
+    }
+
+    private mutating func write(_ number: UInt) {
+        var divisor: UInt = 1
+        while number / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(number / divisor % 10))
+            divisor /= 10
         }
     }
 }

@@ -62,84 +62,12 @@ public struct PartialAggregate: Codable, Hashable, Sendable {
         measures = [:]
     }
 
-    /// Builds the aggregate from a validated submission: grade counts in flat integer-indexed arrays
-    /// (subject × group × result code), headline-measure sums per group, then the keyed form.
+    /// The aggregate of a validated submission (the keyed form of `encoded(from:)`).
     public init(_ submission: ValidatedSubmission) {
-        self.init(keyStage: submission.keyStage)
-        let groupSlots = submission.pupils.map { PupilCharacteristics.groupSlots(packed: $0.packedCharacteristics) }
-        countGrades(submission, groupSlots: groupSlots)
-        sumMeasures(submission, groupSlots: groupSlots)
-    }
-
-    private mutating func countGrades(_ submission: ValidatedSubmission, groupSlots: [[Int]]) {
-        let groups = PupilGroup.every.count
-        let codes = 256  // every result code, so a code indexes its counter directly
-        var localOf = [Int](repeating: -1, count: submission.catalogue.subjects.count)
-        var local: [Int] = []  // catalogue positions in order of appearance
-        for result in submission.results where localOf[result.subject] < 0 {
-            localOf[result.subject] = local.count
-            local.append(result.subject)
-        }
-        var counts = [Int](repeating: 0, count: local.count * groups * codes)
-        for result in submission.results {
-            let base = localOf[result.subject] * groups
-            for slot in groupSlots[result.pupil] { counts[(base + slot) * codes + Int(result.code)] += 1 }
-        }
-        for (localPosition, position) in local.enumerated() {
-            let subject = submission.catalogue.subjects[position]
-            let grades = subject.scale.grades
-            var tallies: [String: GradeTally] = [:]
-            for slot in 0..<groups {
-                let base = (localPosition * groups + slot) * codes
-                var tally = GradeTally()
-                for (code, grade) in grades.enumerated() where counts[base + code] > 0 {
-                    let count = counts[base + code]
-                    tally.counts[grade.code] = count
-                    tally.entries += count
-                    tally.pointsSum += Double(count) * (grade.points ?? 0)
-                }
-                tally.nonGrades = counts[base + Int(GradeScale.noResultCode)] + counts[base + Int(GradeScale.absentCode)]
-                if tally.entries + tally.nonGrades > 0 { tallies[PupilGroup.every[slot].description] = tally }
-            }
-            subjects[subject.code] = tallies
-        }
-    }
-
-    private mutating func sumMeasures(_ submission: ValidatedSubmission, groupSlots: [[Int]]) {
-        let groups = PupilGroup.every.count
-        var names = ["pupils"]
-        var nameIndex = ["pupils": 0]
-        var sums = [[Double]](repeating: [], count: groups)
-        var present = [[Bool]](repeating: [], count: groups)
-        for pupil in submission.pupils.indices {
-            let results = submission.results(ofPupil: pupil).map { (submission.subject(of: $0), submission.gradeResult(of: $0)) }
-            guard !results.isEmpty else { continue }
-            pupils += 1
-            let figures = [("pupils", 1.0)] + Self.measureFigures(keyStage: keyStage, results: results)
-            for (name, value) in figures {
-                let index =
-                    nameIndex[name]
-                    ?? {
-                        names.append(name)
-                        nameIndex[name] = names.count - 1
-                        return names.count - 1
-                    }()
-                for slot in groupSlots[pupil] {
-                    if sums[slot].count <= index {
-                        sums[slot] += repeatElement(0, count: names.count - sums[slot].count)
-                        present[slot] += repeatElement(false, count: names.count - present[slot].count)
-                    }
-                    sums[slot][index] += value
-                    present[slot][index] = true
-                }
-            }
-        }
-        for slot in 0..<groups where !sums[slot].isEmpty {
-            var tally = MeasureTally()
-            for (index, name) in names.enumerated() where index < sums[slot].count && present[slot][index] {
-                tally.values[name] = sums[slot][index]
-            }
-            measures[PupilGroup.every[slot].description] = tally
+        do {
+            try self.init(encoded: Self.encoded(from: submission))
+        } catch {
+            preconditionFailure("a freshly encoded partial aggregate does not decode (line \(error.line))")
         }
     }
 

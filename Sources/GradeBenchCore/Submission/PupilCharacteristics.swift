@@ -48,13 +48,22 @@ public struct PupilCharacteristics: Hashable, Sendable, Codable {
     /// The position in `PupilGroup.every` of each group a pupil with these packed characteristics belongs to,
     /// `all` (0) first.
     public static func groupSlots(packed: UInt16) -> [Int] {
-        var slots = [0]
-        for position in columns.indices {
-            let value = Int(packed >> (3 * position)) & 7
-            if value > 0 { slots.append(slotOffsets[position] + value) }
-        }
+        var slots: [Int] = []
+        forEachGroupSlot(packed: packed) { slots.append($0) }
         return slots
     }
+
+    /// `groupSlots(packed:)` without building an array: aggregation's hot path.
+    @inline(__always)
+    static func forEachGroupSlot(packed: UInt16, _ body: (Int) -> Void) {
+        body(0)
+        for position in 0..<columnCount {
+            let value = Int(packed >> (3 * position)) & 7
+            if value > 0 { body(slotOffsets[position] + value) }
+        }
+    }
+
+    private static let columnCount = columns.count
 
     /// For each column, the slot before its first value in `PupilGroup.every`.
     private static let slotOffsets: [Int] = columns.indices.map { position in

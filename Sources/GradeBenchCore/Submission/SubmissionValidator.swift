@@ -62,8 +62,8 @@ public struct ValidatedSubmission: Sendable {
     public var pupilCount: Int { pupils.count }
 
     /// One pupil's results, in file order.
-    public func results(ofPupil pupil: Int) -> [Result] {
-        byPupil[pupilStarts[pupil]..<pupilStarts[pupil + 1]].map { results[$0] }
+    public func results(ofPupil pupil: Int) -> LazyMapCollection<ArraySlice<Int>, Result> {
+        byPupil[pupilStarts[pupil]..<pupilStarts[pupil + 1]].lazy.map { results[$0] }
     }
 
     public func subject(of result: Result) -> Subject { catalogue.subjects[result.subject] }

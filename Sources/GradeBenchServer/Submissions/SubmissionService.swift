@@ -87,11 +87,10 @@ public struct SubmissionService: Sendable {
             )
         }
         let sealed = keys.seal(pseudonyms: validated.pupils.map(\.pseudonym), school: school)
-        let partial = PartialAggregate(validated)
         let draft = SubmissionDraft(
             school: school, collectionID: collection.id, pupils: pupils, sealedPseudonyms: sealed, subjectCount: validated.subjectCount,
             bodySHA256: sha256, idempotencyKey: idempotencyKey, userID: userID,
-            partialAggregate: partial.encoded()
+            partialAggregate: PartialAggregate.encoded(from: validated)
         )
         do {
             return .accepted(SubmissionReceipt(try await store.replaceSubmission(draft, actor: actor)))

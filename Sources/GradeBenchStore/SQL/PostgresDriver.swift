@@ -1,4 +1,5 @@
 import Foundation
+import GradeBenchCore
 import Logging
 import NIOCore
 import NIOSSL
@@ -135,28 +136,33 @@ struct PostgresSession: SQLSession {
     /// One value in COPY's text format: `\N` for NULL, backslash escapes for text, `\\x…` hex for bytes.
     static func writeCopyText(_ value: SQLValue, to buffer: inout ByteBuffer) {
         switch value {
-        case .null: buffer.writeString("\\N")
+        case .null: buffer.writeStaticString("\\N")
         case .int(let int): buffer.writeString(String(int))
         case .double(let double): buffer.writeString(String(double))
         case .text(let text):
+            // Most text needs no escape: copy it whole.
+            guard text.utf8.contains(where: needsEscape) else {
+                buffer.writeString(text)
+                return
+            }
             for byte in text.utf8 {
                 switch byte {
-                case UInt8(ascii: "\\"): buffer.writeString("\\\\")
-                case UInt8(ascii: "\t"): buffer.writeString("\\t")
-                case UInt8(ascii: "\n"): buffer.writeString("\\n")
-                case UInt8(ascii: "\r"): buffer.writeString("\\r")
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
                 default: buffer.writeInteger(byte)
                 }
             }
         case .blob(let bytes):
             // bytea's hex input (\x…), with its backslash escaped for the text format.
-            buffer.writeString("\\\\x")
-            let digits = Array("0123456789abcdef".utf8)
-            for byte in bytes {
-                buffer.writeInteger(digits[Int(byte >> 4)])
-                buffer.writeInteger(digits[Int(byte & 0xF)])
-            }
+            buffer.writeStaticString("\\\\x")
+            buffer.writeBytes(bytes.hexString.utf8)
         }
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
     }
 
     static func convert(_ row: PostgresRow) -> SQLRow {

@@ -1,0 +1,152 @@
+extension PartialAggregate {
+    /// A submission's partial aggregate in its stored form, counted in flat integer-indexed arrays and written
+    /// straight to the line format, in the order `encoded()` writes (sorted subject codes, group names, grade
+    /// codes and figure names). This is the ingestion path: it never builds the keyed form.
+    public static func encoded(from submission: ValidatedSubmission) -> [UInt8] {
+        let counts = GradeCounts(submission)
+        let sums = MeasureSums(submission)
+        var out = LineWriter()
+        out.write("gradebench-partial 1\nkey-stage \(submission.keyStage.rawValue)\npupils \(sums.pupils)\n")
+        for local in counts.localsByCode {
+            let subject = submission.catalogue.subjects[counts.positions[local]]
+            let grades = subject.scale.grades
+            for slot in PupilGroup.slotsByName {
+                let base = counts.offsets[local] + slot * counts.widths[local]
+                var entries = 0
+                var pointsSum = 0.0
+                for (code, grade) in grades.enumerated() {
+                    entries += counts.counts[base + code]
+                    pointsSum += Double(counts.counts[base + code]) * (grade.points ?? 0)
+                }
+                let nonGrades = counts.counts[base + grades.count] + counts.counts[base + grades.count + 1]
+                guard entries + nonGrades > 0 else { continue }
+                out.write("subject ")
+                out.write(subject.code)
+                out.write(" ")
+                out.write(PupilGroup.every[slot].description)
+                out.write(" ")
+                out.write(entries)
+                out.write(" ")
+                out.write(pointsSum)
+                out.write(" ")
+                out.write(nonGrades)
+                for code in subject.scale.gradesByCode where counts.counts[base + code] > 0 {
+                    out.write(" ")
+                    out.write(grades[code].code)
+                    out.write(":")
+                    out.write(counts.counts[base + code])
+                }
+                out.write("\n")
+            }
+        }
+        let names = sums.names.indices.sorted { sums.names[$0] < sums.names[$1] }
+        for slot in PupilGroup.slotsByName where sums.present[slot * MeasureSums.capacity] {
+            out.write("measure ")
+            out.write(PupilGroup.every[slot].description)
+            for index in names where sums.present[slot * MeasureSums.capacity + index] {
+                out.write(" ")
+                out.write(sums.names[index])
+                out.write(":")
+                out.write(sums.sums[slot * MeasureSums.capacity + index])
+            }
+            out.write("\n")
+        }
+        return out.bytes
+    }
+}
+
+/// Result counts of a submission: per subject present, a block of counters, groups × (grades + X + ABS).
+private struct GradeCounts {
+    /// Catalogue positions of the subjects present, in order of appearance.
+    var positions: [Int] = []
+    var offsets: [Int] = []
+    var widths: [Int] = []
+    var counts: [Int]
+    /// Local subject numbers in subject-code order.
+    let localsByCode: [Int]
+
+    init(_ submission: ValidatedSubmission) {
+        let groups = PupilGroup.every.count
+        var localOf = [Int](repeating: -1, count: submission.catalogue.subjects.count)
+        var total = 0
+        for result in submission.results where localOf[result.subject] < 0 {
+            localOf[result.subject] = positions.count
+            positions.append(result.subject)
+            offsets.append(total)
+            let width = submission.catalogue.subjects[result.subject].scale.grades.count + 2
+            widths.append(width)
+            total += groups * width
+        }
+        var counts = [Int](repeating: 0, count: total)
+        for result in submission.results {
+            let local = localOf[result.subject]
+            let width = widths[local]
+            let column: Int
+            switch result.code {
+            case GradeScale.noResultCode: column = width - 2
+            case GradeScale.absentCode: column = width - 1
+            default: column = Int(result.code)
+            }
+            let base = offsets[local] + column
+            PupilCharacteristics.forEachGroupSlot(packed: submission.pupils[result.pupil].packedCharacteristics) { slot in
+                counts[base + slot * width] += 1
+            }
+        }
+        self.counts = counts
+        let codes = positions.map { submission.catalogue.subjects[$0].code }
+        localsByCode = codes.indices.sorted { codes[$0] < codes[$1] }
+    }
+}
+
+/// Headline-measure sums of a submission per pupil group (slot) and figure name.
+private struct MeasureSums {
+    static let capacity = 8  // figure names per key stage, `pupils` included
+    var names = ["pupils"]
+    var sums = [Double](repeating: 0, count: PupilGroup.every.count * capacity)
+    var present = [Bool](repeating: false, count: PupilGroup.every.count * capacity)
+    var pupils = 0
+
+    init(_ submission: ValidatedSubmission) {
+        var results: [(Subject, GradeResult)] = []
+        for (position, pupil) in submission.pupils.enumerated() {
+            results.removeAll(keepingCapacity: true)
+            for result in submission.results(ofPupil: position) {
+                results.append((submission.subject(of: result), submission.gradeResult(of: result)))
+            }
+            guard !results.isEmpty else { continue }
+            pupils += 1
+            add("pupils", 1, packed: pupil.packedCharacteristics)
+            for (name, value) in PartialAggregate.measureFigures(keyStage: submission.keyStage, results: results) {
+                add(name, value, packed: pupil.packedCharacteristics)
+            }
+        }
+    }
+
+    private mutating func add(_ name: String, _ value: Double, packed: UInt16) {
+        let index =
+            names.firstIndex(of: name)
+            ?? {
+                names.append(name)
+                return names.count - 1
+            }()
+        precondition(index < Self.capacity, "more headline figures than the aggregate has room for")
+        PupilCharacteristics.forEachGroupSlot(packed: packed) { slot in
+            sums[slot * Self.capacity + index] += value
+            present[slot * Self.capacity + index] = true
+        }
+    }
+}
+
+extension PupilGroup {
+    /// Positions in `every`, in the order of the groups' names (`all`, `eal=N`, …): the stored form's order.
+    static let slotsByName: [Int] = every.indices.sorted { every[$0].description < every[$1].description }
+}
+
+extension GradeScale {
+    /// Positions in `grades`, in the order of the grade codes: the stored form's order.
+    var gradesByCode: [Int] { GradeScale.gradeCodeOrders[index] }
+
+    private static let gradeCodeOrders: [[Int]] = allCases.map { scale in
+        scale.grades.indices.sorted { scale.grades[$0].code < scale.grades[$1].code }
+    }
+}
