@@ -98,7 +98,11 @@ enum Migrations {
                 idempotency_key TEXT,
                 replaces_id BIGINT REFERENCES submissions(id),
                 user_id BIGINT REFERENCES users(id),
-                pseudonyms_sealed {BLOB} NOT NULL
+                -- The school's own pseudonyms, sealed by the server (one list in pupil order).
+                pseudonyms_sealed {BLOB} NOT NULL,
+                -- The per-school partial aggregate (Core's stored form): what publication merges and the school's
+                -- own analytics read. It lives and dies with the submission, so it is a column, not a table.
+                partial_aggregate {BLOB} NOT NULL
             )
             """,
             "CREATE UNIQUE INDEX submissions_one_active ON submissions (school_urn, collection_id) WHERE state = 'active'",
@@ -123,15 +127,6 @@ enum Migrations {
                 gender TEXT,
                 eal TEXT,
                 results TEXT NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE partial_aggregates (
-                school_urn BIGINT NOT NULL REFERENCES schools(urn),
-                collection_id TEXT NOT NULL REFERENCES collections(id),
-                submission_id BIGINT NOT NULL REFERENCES submissions(id),
-                payload {BLOB} NOT NULL,
-                PRIMARY KEY (school_urn, collection_id)
             )
             """,
             """
@@ -181,8 +176,10 @@ enum Migrations {
             // Pupil rows arrive in submission order (ids only grow): a block-range index finds a submission's rows
             // at a fraction of a B-tree's insert cost.
             "CREATE INDEX submission_pupils_submission ON submission_pupils USING brin (submission_id)",
-            // Partial aggregates are small documents read whole: skip compression on write.
-            "ALTER TABLE partial_aggregates ALTER COLUMN payload SET STORAGE EXTERNAL",
+            // Partial aggregates and sealed pseudonyms are read whole (and the latter do not compress): skip
+            // compression on write.
+            "ALTER TABLE submissions ALTER COLUMN partial_aggregate SET STORAGE EXTERNAL",
+            "ALTER TABLE submissions ALTER COLUMN pseudonyms_sealed SET STORAGE EXTERNAL",
             """
             CREATE FUNCTION gradebench_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$

@@ -11,15 +11,28 @@ extension Store {
             after: previous.sequence == 0 ? nil : previous, entry: entry,
             time: Int64(Date().timeIntervalSince1970 * 1000)
         )
-        try await session.query(
-            """
+        let insert = """
             INSERT INTO audit_events (sequence, at, actor, action, target, details, previous_hash, hash)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """,
+            """
+        let binds: [SQLValue] = [
             .int(event.sequence), .int(event.time), .text(event.actor), .text(event.action), .text(event.target),
-            .text(AuditChain.encode(details: event.details)), .text(event.previousHash), .text(event.hash)
-        )
-        try await session.query("UPDATE audit_head SET sequence = $1, hash = $2 WHERE id = 1", .int(event.sequence), .text(event.hash))
+            .text(AuditChain.encode(details: event.details)), .text(event.previousHash), .text(event.hash),
+        ]
+        switch driver.dialect {
+        case .postgres:
+            // One round trip: the event and the new head together.
+            try await session.query(
+                SQLStatement(
+                    "WITH event AS (\(insert) RETURNING sequence, hash) "
+                        + "UPDATE audit_head SET sequence = event.sequence, hash = event.hash FROM event WHERE audit_head.id = 1",
+                    binds
+                )
+            )
+        case .sqlite:
+            try await session.query(SQLStatement(insert, binds))
+            try await session.query("UPDATE audit_head SET sequence = $1, hash = $2 WHERE id = 1", .int(event.sequence), .text(event.hash))
+        }
     }
 
     /// Records an event that is not part of another change (a failed sign-in, an export).

@@ -15,28 +15,25 @@ extension Store {
             ).first?.int(0)
             if let previous {
                 try await session.query("DELETE FROM submission_pupils WHERE submission_id = $1", .int(previous))
+                // A replaced submission keeps only its receipt: its pupils, sealed pseudonyms and aggregate go.
                 try await session.query(
-                    "DELETE FROM partial_aggregates WHERE school_urn = $1 AND collection_id = $2",
-                    .int(draft.school.rawValue), .text(draft.collectionID)
+                    "UPDATE submissions SET state = 'replaced', pseudonyms_sealed = $2, partial_aggregate = $2 WHERE id = $1",
+                    .int(previous), .blob([])
                 )
-                try await session.query("UPDATE submissions SET state = 'replaced' WHERE id = $1", .int(previous))
             }
             let now = Store.now()
             let id = try await session.query(
                 """
                 INSERT INTO submissions (school_urn, collection_id, state, received_at, row_count, pupil_count, subject_count,
-                                         body_sha256, idempotency_key, replaces_id, user_id, pseudonyms_sealed)
-                VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
+                                         body_sha256, idempotency_key, replaces_id, user_id, pseudonyms_sealed,
+                                         partial_aggregate)
+                VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
                 """,
                 .int(draft.school.rawValue), .text(draft.collectionID), .int(now), .int(draft.rowCount), .int(draft.pupilCount),
                 .int(draft.subjectCount), .text(draft.bodySHA256), .optional(draft.idempotencyKey), .optional(previous),
-                .optional(draft.userID), .blob(draft.sealedPseudonyms)
+                .optional(draft.userID), .blob(draft.sealedPseudonyms), .blob(draft.partialAggregate)
             )[0].int(0)
             try await insertPupils(draft.pupils, submissionID: id, session: session)
-            try await session.query(
-                "INSERT INTO partial_aggregates (school_urn, collection_id, submission_id, payload) VALUES ($1, $2, $3, $4)",
-                .int(draft.school.rawValue), .text(draft.collectionID), .int(id), .blob(draft.partialAggregate)
-            )
             return SubmissionRecord(
                 id: id, school: draft.school, collectionID: draft.collectionID, state: .active, receivedAt: now,
                 rowCount: draft.rowCount, pupilCount: draft.pupilCount, subjectCount: draft.subjectCount,
@@ -172,7 +169,10 @@ extension Store {
     public func partialAggregates(collectionID: String) async throws -> [PartialAggregateRecord] {
         try await read { session in
             try await session.query(
-                "SELECT school_urn, submission_id, payload FROM partial_aggregates WHERE collection_id = $1 ORDER BY school_urn",
+                """
+                SELECT school_urn, id, partial_aggregate FROM submissions
+                WHERE collection_id = $1 AND state = 'active' ORDER BY school_urn
+                """,
                 .text(collectionID)
             ).map { row throws(StoreError) in
                 guard let urn = URN(rawValue: Int(try row.int(0))) else { throw StoreError.corruptRow(column: 0) }

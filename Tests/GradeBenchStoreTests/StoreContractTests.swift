@@ -184,6 +184,7 @@ struct StoreContractTests {
             let second = try await store.replaceSubmission(Samples.draft(Samples.urnA, pupils: Samples.pupils(9, tag: "a2")), actor: "test")
             #expect(second.replacesID == first.id)
             #expect(try await store.gradeRows(submissionID: first.id).isEmpty)
+            #expect(try await store.sealedPseudonyms(submissionID: first.id) == [])
             let rows = try await store.gradeRows(submissionID: second.id)
             #expect(rows.count == 9 && rows.allSatisfy { $0.pupilKey.hasPrefix("a2-") })
             #expect(try await store.submission(id: first.id)?.state == .replaced)
