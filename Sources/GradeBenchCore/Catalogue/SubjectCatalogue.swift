@@ -61,16 +61,16 @@ public struct SubjectCatalogue: Sendable {
 
     /// The subject with this code (codes match exactly, after trimming and upper-casing).
     public func subject(_ code: String) throws(CatalogueError) -> Subject {
-        guard let position = position(of: ArraySlice(code.utf8)) else { throw .unknownSubject(code) }
+        guard let position = position(of: code.utf8) else { throw .unknownSubject(code) }
         return subjects[position]
     }
 
     /// The position in `subjects` of the subject with this code, read from bytes (exact first, then trimmed and
     /// upper-cased).
-    public func position(of code: ArraySlice<UInt8>) -> Int? {
+    public func position(of code: some BidirectionalCollection<UInt8>) -> Int? {
         if let key = ShortCode(code), let position = positions[key] { return position }
         let normalised = code.trimmedBlanks
-        guard normalised.count <= ShortCode.capacity, let key = ShortCode(normalised.asciiUppercased[...]) else { return nil }
+        guard normalised.count <= ShortCode.capacity, let key = ShortCode(normalised.asciiUppercased) else { return nil }
         return positions[key]
     }
 

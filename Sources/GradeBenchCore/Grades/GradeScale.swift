@@ -31,7 +31,7 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
     /// Parses a submitted value: a grade on this scale, a non-grade, or `nil` when it is neither.
     /// Matching ignores surrounding blanks and letter case.
     public func parse(_ raw: String) -> GradeResult? {
-        resultCode(ArraySlice(raw.utf8)).map(result(code:))
+        resultCode(raw.utf8).map(result(code:))
     }
 
     /// A result as one byte: a grade's position in `grades` (0 is the highest), or one of the non-grade codes.
@@ -40,11 +40,11 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
 
     /// `parse(_:)` on bytes, giving the result's code: exact codes first, then trimmed and upper-cased text,
     /// non-grades and aliases.
-    public func resultCode(_ bytes: ArraySlice<UInt8>) -> UInt8? {
+    public func resultCode(_ bytes: some BidirectionalCollection<UInt8>) -> UInt8? {
         let table = GradeScale.codeTables[index]
         if let key = ShortCode(bytes), let code = table[key] { return code }
         let normalised = bytes.trimmedBlanks
-        guard normalised.count <= ShortCode.capacity, let key = ShortCode(normalised.asciiUppercased[...]) else { return nil }
+        guard normalised.count <= ShortCode.capacity, let key = ShortCode(normalised.asciiUppercased) else { return nil }
         return table[key]
     }
 

@@ -25,7 +25,7 @@ public enum Pseudonym {
 
     /// Whether `text` has the shape of a pseudonym (26 characters of the RFC 4648 base32 alphabet).
     public static func isWellFormed(_ text: String) -> Bool {
-        PseudonymBytes(ArraySlice(text.utf8)) != nil
+        PseudonymBytes(text.utf8) != nil
     }
 }
 

@@ -35,17 +35,21 @@ struct RowChecker {
             problems.add(row: record.line, column: nil, "has \(record.count) fields; the header has \(header.count)")
             return
         }
+        record.withFields { fields in check(fields, record: record) }
+    }
+
+    private mutating func check(_ fields: CSVFieldViews, record: CSVRecord) {
         var rowOK = true
-        let pupilKey = PseudonymBytes(record.field(columns.pupil).trimmedBlanks)
+        let pupilKey = PseudonymBytes(fields[columns.pupil].trimmedBlanks)
         if pupilKey == nil {
             problems.add(row: record.line, column: "pupil", "must be a 26-character pseudonym from 'gradebench pseudonymise'")
             rowOK = false
         }
-        let subjectAndCode = checkSubjectAndGrade(record)
+        let subjectAndCode = checkSubjectAndGrade(fields, record: record)
         if subjectAndCode == nil { rowOK = false }
         var packed: UInt16 = 0
         for (field, position) in columns.characteristics {
-            if let value = Self.value(record.field(field), position: position) {
+            if let value = Self.value(fields[field], position: position) {
                 packed |= UInt16(value + 1) << (3 * position)
             } else {
                 let allowed = PupilCharacteristics.columns[position].values.joined(separator: ", ")
@@ -54,7 +58,7 @@ struct RowChecker {
             }
         }
         guard rowOK, let pupilKey, let (subject, code) = subjectAndCode else { return }
-        guard let pupil = pupilPosition(pupilKey, record: record, packed: packed) else { return }
+        guard let pupil = pupilPosition(pupilKey, fields: fields, line: record.line, packed: packed) else { return }
         let word = pupil * wordsPerPupil + subject / 64
         let bit = UInt64(1) << UInt64(subject % 64)
         if pupilSubjects[word] & bit != 0 {
@@ -81,13 +85,13 @@ struct RowChecker {
     }
 
     /// The subject's catalogue position and the result's code, or `nil` after recording why not.
-    private mutating func checkSubjectAndGrade(_ record: CSVRecord) -> (Int, UInt8)? {
-        guard let position = catalogue.position(of: record.field(columns.subject)) else {
+    private mutating func checkSubjectAndGrade(_ fields: CSVFieldViews, record: CSVRecord) -> (Int, UInt8)? {
+        guard let position = catalogue.position(of: fields[columns.subject]) else {
             problems.add(row: record.line, column: "subject", CatalogueError.unknownSubject(record.string(columns.subject)).message)
             return nil
         }
         let subject = catalogue.subjects[position]
-        guard let code = subject.scale.resultCode(record.field(columns.grade)) else {
+        guard let code = subject.scale.resultCode(fields[columns.grade]) else {
             let error = CatalogueError.gradeNotOnScale(grade: record.string(columns.grade), subject: subject.code, scale: subject.scale)
             problems.add(row: record.line, column: "grade", error.message)
             return nil
@@ -104,7 +108,7 @@ struct RowChecker {
 
     /// The pupil's position (registering a new pupil), or `nil` after recording that the row's characteristics
     /// disagree with the pupil's first row.
-    private mutating func pupilPosition(_ key: PseudonymBytes, record: CSVRecord, packed: UInt16) -> Int? {
+    private mutating func pupilPosition(_ key: PseudonymBytes, fields: CSVFieldViews, line: Int, packed: UInt16) -> Int? {
         let position: Int
         if let last = lastPupil, last.key == key {
             position = last.position
@@ -115,7 +119,7 @@ struct RowChecker {
             pupilPositions[key] = position
             pupils.append(
                 ValidatedSubmission.Pupil(
-                    pseudonym: String(decoding: record.field(columns.pupil).trimmedBlanks, as: UTF8.self), line: record.line,
+                    pseudonym: String(decoding: fields[columns.pupil].trimmedBlanks, as: UTF8.self), line: line,
                     packedCharacteristics: packed
                 )
             )
@@ -126,7 +130,7 @@ struct RowChecker {
         guard first.packedCharacteristics == packed else {
             let differing = PupilCharacteristics.columns.indices.first { (first.packedCharacteristics ^ packed) >> (3 * $0) & 7 != 0 }!
             problems.add(
-                row: record.line, column: PupilCharacteristics.columns[differing].name, "disagrees with the same pupil's row \(first.line)"
+                row: line, column: PupilCharacteristics.columns[differing].name, "disagrees with the same pupil's row \(first.line)"
             )
             return nil
         }
@@ -134,12 +138,23 @@ struct RowChecker {
     }
 
     /// The position of a characteristic's value in its column's `values` (exact, then trimmed and upper-cased).
-    private static func value(_ raw: ArraySlice<UInt8>, position: Int) -> Int? {
-        let values = valueBytes[position]
-        if let value = values.firstIndex(where: { $0.elementsEqual(raw) }) { return value }
+    private static func value(_ raw: some BidirectionalCollection<UInt8>, position: Int) -> Int? {
+        if raw.count == 1, let byte = raw.first {
+            let value = singleByteValues[position &* 256 &+ Int(byte)]
+            if value >= 0 { return Int(value) }
+        }
         let normalised = raw.trimmedBlanks.asciiUppercased
-        return values.firstIndex(of: normalised)
+        return valueBytes[position].firstIndex(of: normalised)
     }
+
+    /// Per column, per byte: the position of the one-byte value that byte spells exactly, or -1.
+    private static let singleByteValues: [Int8] = {
+        var table = [Int8](repeating: -1, count: valueBytes.count * 256)
+        for (position, values) in valueBytes.enumerated() {
+            for (value, bytes) in values.enumerated() where bytes.count == 1 { table[position * 256 + Int(bytes[0])] = Int8(value) }
+        }
+        return table
+    }()
 }
 
 /// A well-formed pseudonym's 26 bytes packed into four words: a cheap key for finding a pupil's earlier rows.
@@ -150,19 +165,19 @@ struct PseudonymBytes: Hashable {
     private let d: UInt64
 
     /// `nil` unless the bytes are a pseudonym (26 characters of the base32 alphabet).
-    init?(_ bytes: ArraySlice<UInt8>) {
-        guard bytes.count == Pseudonym.length else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        for (offset, byte) in bytes.enumerated() {
-            guard (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x32 && byte <= 0x37) else { return nil }
-            let value = UInt64(byte) << UInt64((offset % 8) * 8)
-            switch offset / 8 {
-            case 0: words.0 |= value
-            case 1: words.1 |= value
-            case 2: words.2 |= value
-            default: words.3 |= value
-            }
-        }
+    init?(_ bytes: some Collection<UInt8>) {
+        guard bytes.count == Pseudonym.length,
+            let words = bytes.withContiguousStorageIfAvailable(Self.words) ?? Array(bytes).withUnsafeBufferPointer(Self.words)
+        else { return nil }
         (a, b, c, d) = words
+    }
+
+    private static func words(_ buffer: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64)? {
+        for byte in buffer where !((byte >= 0x41 && byte <= 0x5A) || (byte >= 0x32 && byte <= 0x37)) { return nil }
+        let raw = UnsafeRawBufferPointer(buffer)
+        return (
+            raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+            raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), UInt64(raw.loadUnaligned(fromByteOffset: 24, as: UInt16.self))
+        )
     }
 }

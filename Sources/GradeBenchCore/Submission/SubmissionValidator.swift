@@ -163,10 +163,12 @@ public struct SubmissionValidator: Sendable {
 
     /// A cell that is a valid UPN (13 characters once blanks are trimmed) is an identifier; its value is never echoed.
     private func guardIdentifiers(_ record: CSVRecord, header: [String], problems: inout ProblemList) {
-        for index in 0..<record.count {
-            let cell = record.field(index).trimmedBlanks
-            guard cell.count == 13, UPN.isValid(String(decoding: cell.asciiUppercased, as: UTF8.self)) else { continue }
-            problems.add(row: record.line, column: index < header.count ? header[index] : "column \(index + 1)", "holds a UPN")
+        record.withFields { fields in
+            for index in 0..<fields.count {
+                let cell = fields[index].trimmedBlanks
+                guard cell.count == 13, UPN.isValid(String(decoding: cell.asciiUppercased, as: UTF8.self)) else { continue }
+                problems.add(row: record.line, column: index < header.count ? header[index] : "column \(index + 1)", "holds a UPN")
+            }
         }
     }
 

@@ -38,10 +38,14 @@ public struct CSVReader: Sendable {
     /// Streams rows as byte ranges (`CSVRecord`, reused from row to row): the hot path of submissions, which
     /// reads short codes without building a `String` per field. Same rules as `rows()`.
     public func forEachRecord(_ body: (CSVRecord) throws(Failure) -> Void) throws(Failure) {
+        try bytes.withUnsafeBufferPointer { source throws(Failure) in try scan(source, body) }
+    }
+
+    private func scan(_ source: UnsafeBufferPointer<UInt8>, _ body: (CSVRecord) throws(Failure) -> Void) throws(Failure) {
         var record = CSVRecord()
         var index = 0
-        let count = bytes.count
-        if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+        let count = source.count
+        if count >= 3, source[0] == 0xEF, source[1] == 0xBB, source[2] == 0xBF { index = 3 }
         var line = 1
         var rowHasContent = false
         var fieldStart = 0
@@ -58,16 +62,16 @@ public struct CSVReader: Sendable {
         }
 
         while index < count {
-            let byte = bytes[index]
+            let byte = source[index]
             if byte == quote && record.bytes.count == fieldStart {
                 // Quoted field.
                 rowHasContent = true
                 index += 1
                 var closed = false
                 while index < count {
-                    let inner = bytes[index]
+                    let inner = source[index]
                     if inner == quote {
-                        if index + 1 < count, bytes[index + 1] == quote {
+                        if index + 1 < count, source[index + 1] == quote {
                             record.bytes.append(inner)
                             index += 2
                             continue
@@ -83,7 +87,7 @@ public struct CSVReader: Sendable {
                 }
                 if !closed { throw Failure(line: record.line, problem: "a quoted field is not closed") }
                 // After a closing quote only a separator or a line end may follow.
-                if index < count, bytes[index] != comma, bytes[index] != newline, bytes[index] != carriageReturn {
+                if index < count, source[index] != comma, source[index] != newline, source[index] != carriageReturn {
                     throw Failure(line: record.line, problem: "text follows a closing quote")
                 }
                 continue
@@ -94,7 +98,7 @@ public struct CSVReader: Sendable {
                 try finishField()
                 index += 1
             case carriageReturn, newline:
-                if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
+                if byte == carriageReturn, index + 1 < count, source[index + 1] == newline { index += 1 }
                 index += 1
                 if rowHasContent || record.bytes.count > fieldStart {
                     try finishField()
@@ -112,12 +116,12 @@ public struct CSVReader: Sendable {
                 // An unquoted run: copy it up to the next separator, line end or quote in one go.
                 var end = index
                 while end < count {
-                    let next = bytes[end]
+                    let next = source[end]
                     if next == comma || next == newline || next == carriageReturn || next == quote { break }
                     if next >= 0x80 { nonASCII = true }
                     end += 1
                 }
-                record.bytes.append(contentsOf: bytes[index..<end])
+                record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[index..<end]))
                 rowHasContent = true
                 index = end
             }
@@ -146,6 +150,22 @@ public struct CSVRecord: Sendable {
     public func string(_ field: Int) -> String { String(decoding: self.field(field), as: UTF8.self) }
 
     public var strings: [String] { (0..<count).map(string) }
+
+    /// Calls `body` with the fields as views into the record's storage: the hot path reads many short fields
+    /// per row, and views cost no reference counting.
+    func withFields<R>(_ body: (CSVFieldViews) -> R) -> R {
+        bytes.withUnsafeBufferPointer { bytes in ends.withUnsafeBufferPointer { ends in body(CSVFieldViews(bytes: bytes, ends: ends)) } }
+    }
+}
+
+/// A record's fields as views, valid only inside `CSVRecord.withFields`.
+struct CSVFieldViews {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let ends: UnsafeBufferPointer<Int>
+
+    var count: Int { ends.count }
+
+    subscript(field: Int) -> Slice<UnsafeBufferPointer<UInt8>> { bytes[(field == 0 ? 0 : ends[field - 1])..<ends[field]] }
 }
 
 /// Writes CSV with minimal quoting (fields holding a comma, quote or line break are quoted).

@@ -7,7 +7,7 @@ struct ShortCode: Hashable, Sendable {
     static let capacity = 15
 
     /// `nil` when there are more than 15 bytes (no catalogue code is that long).
-    init?(_ bytes: ArraySlice<UInt8>) {
+    init?(_ bytes: some Collection<UInt8>) {
         guard bytes.count <= Self.capacity else { return nil }
         var low: UInt64 = 0
         var high = UInt64(bytes.count) << 56
@@ -24,16 +24,16 @@ struct ShortCode: Hashable, Sendable {
         self.high = high
     }
 
-    init?(_ text: String) { self.init(ArraySlice(text.utf8)) }
+    init?(_ text: String) { self.init(text.utf8) }
 }
 
-extension ArraySlice<UInt8> {
-    /// The slice without leading and trailing spaces and tabs (as `String.trimmedBlanks`).
-    var trimmedBlanks: ArraySlice<UInt8> {
+extension BidirectionalCollection<UInt8> {
+    /// The bytes without leading and trailing spaces and tabs (as `String.trimmedBlanks`).
+    var trimmedBlanks: SubSequence {
         var start = startIndex
         var end = endIndex
-        while start < end, self[start] == 0x20 || self[start] == 0x09 { start += 1 }
-        while end > start, self[end - 1] == 0x20 || self[end - 1] == 0x09 { end -= 1 }
+        while start < end, self[start] == 0x20 || self[start] == 0x09 { formIndex(after: &start) }
+        while end > start, self[index(before: end)] == 0x20 || self[index(before: end)] == 0x09 { formIndex(before: &end) }
         return self[start..<end]
     }
 
