@@ -17,11 +17,15 @@ enum Migrations {
     static let all: [Migration] = [foundation]
     static var latestVersion: Int { all.last!.version }
 
+    /// Versions of pre-release builds whose layout is not carried forward: such a database is refused unchanged.
+    /// (Version 1 sealed each pupil's pseudonym separately; converting that needs the server's keys and every row.)
+    static let retiredVersions = 1...1
+
     /// Tables that must never be rewritten: a trigger refuses UPDATE and DELETE.
     static let appendOnlyTables = ["audit_events", "consents", "snapshots"]
 
     static let foundation = Migration(
-        version: 1,
+        version: 2,
         name: "foundation",
         common: [
             """

@@ -31,6 +31,7 @@ extension Store {
         guard start <= Migrations.latestVersion else {
             throw StoreError.schemaTooNew(found: start, known: Migrations.latestVersion)
         }
+        guard !Migrations.retiredVersions.contains(start) else { throw StoreError.schemaRetired(found: start) }
         for migration in Migrations.all where migration.version > start {
             try await driver.withTransaction { session in
                 if driver.dialect == .postgres {

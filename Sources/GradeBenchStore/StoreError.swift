@@ -7,6 +7,7 @@ public struct StoreError: GradeBenchError, Equatable {
         case notFound
         case unavailable
         case schemaTooNew
+        case schemaRetired
         case invalidLocation
         case rejected
         case failed
@@ -21,6 +22,7 @@ public struct StoreError: GradeBenchError, Equatable {
         case .notFound: "not_found"
         case .unavailable: "database_unavailable"
         case .schemaTooNew: "schema_too_new"
+        case .schemaRetired: "schema_retired"
         case .invalidLocation: "invalid_database_location"
         case .rejected: "rejected"
         case .failed: "database_error"
@@ -42,6 +44,13 @@ public struct StoreError: GradeBenchError, Equatable {
             kind: .schemaTooNew,
             message:
                 "The database is at schema version \(found), newer than this gradebench (which knows up to \(known)); upgrade gradebench before using this database."
+        )
+    }
+    public static func schemaRetired(found: Int) -> StoreError {
+        StoreError(
+            kind: .schemaRetired,
+            message:
+                "The database is at schema version \(found), a pre-release layout this gradebench does not carry forward (pupil pseudonyms are now sealed per submission, which needs every school's data again); create a new database and have schools resubmit."
         )
     }
     /// A statement failed for a reason the store does not classify; the driver's text is not shown.

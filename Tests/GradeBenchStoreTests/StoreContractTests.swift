@@ -33,6 +33,24 @@ struct StoreContractTests {
         }
     }
 
+    @Test("a database of a retired pre-release schema is refused unchanged", arguments: TestDatabase.available)
+    func retiredSchema(database: TestDatabase) async throws {
+        try await database.withFreshLocation { location in
+            try await Store.with(location, logger: TestDatabase.logger) { store in
+                #expect(try await store.schemaVersion() == 0)
+                try await store.read { session in
+                    try await session.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'foundation', 0)")
+                }
+                let tablesBefore = try await tableCount(store)
+                let error = await #expect(throws: StoreError.self) { try await store.migrate() }
+                #expect(error?.code == "schema_retired")
+                #expect(error?.message.contains("schema version 1,") == true)
+                #expect(try await tableCount(store) == tablesBefore)
+                #expect(try await store.schemaVersion() == 1)
+            }
+        }
+    }
+
     @Test("schools and collections register once; duplicates conflict", arguments: TestDatabase.available)
     func registry(database: TestDatabase) async throws {
         try await database.withStore { store in
