@@ -48,24 +48,11 @@ extension Store {
         var rows: [[SQLValue]] = []
         rows.reserveCapacity(pupils.count)
         for (ordinal, pupil) in pupils.enumerated() {
-            var packed = ""
-            for (position, result) in pupil.results.enumerated() {
-                guard !result.subject.utf8.contains(where: Self.isPackingByte), !result.grade.utf8.contains(where: Self.isPackingByte)
-                else {
-                    throw StoreError.rejected("A subject or grade code holds '=' or ';'.")
-                }
-                guard !pupil.results[..<position].contains(where: { $0.subject == result.subject }) else {
-                    throw StoreError.rejected("A submission may hold each pupil and subject once.")
-                }
-                if position > 0 { packed += ";" }
-                packed += result.subject
-                packed += "="
-                packed += result.grade
-            }
+            try Self.checkPacked(pupil.results)
             let c = pupil.characteristics
             rows.append([
                 .int(submissionID), .text(pupil.pupilKey), .int(Int64(ordinal)), .optional(c.pp), .optional(c.fsm),
-                .optional(c.send), .optional(c.gender), .optional(c.eal), .text(packed),
+                .optional(c.send), .optional(c.gender), .optional(c.eal), .text(pupil.results),
             ])
         }
         try await session.bulkInsert(
@@ -75,7 +62,26 @@ extension Store {
         )
     }
 
-    private static func isPackingByte(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "=") || byte == UInt8(ascii: ";") }
+    /// The packed results' shape: non-empty `SUBJECT=GRADE` pairs joined by `;`, each subject once.
+    private static func checkPacked(_ packed: String) throws(StoreError) {
+        var packed = packed
+        let valid = packed.withUTF8 { bytes -> Bool in
+            var subjects: [Range<Int>] = []
+            var start = 0
+            while start <= bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+                guard let equals = bytes[start..<end].firstIndex(of: UInt8(ascii: "=")), equals > start, equals + 1 < end,
+                    !bytes[(equals + 1)..<end].contains(UInt8(ascii: "="))
+                else { return false }
+                let subject = start..<equals
+                if subjects.contains(where: { bytes[$0].elementsEqual(bytes[subject]) }) { return false }
+                subjects.append(subject)
+                start = end + 1
+            }
+            return true
+        }
+        guard valid else { throw StoreError.rejected("A pupil's results must be SUBJECT=GRADE pairs, each subject once.") }
+    }
 
     public func submission(id: Int64) async throws -> SubmissionRecord? {
         try await submissions(where: "WHERE id = $1", [.int(id)]).first

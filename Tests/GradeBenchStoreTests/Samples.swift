@@ -17,7 +17,7 @@ enum Samples {
         let subjects = ["MATH", "ENGLANG", "ENGLIT"]
         var pupils: [StoredPupil] = []
         for first in stride(from: 0, to: count, by: 3) {
-            let results: [(subject: String, grade: String)] = (first..<min(first + 3, count)).map { (subjects[$0 % 3], String($0 % 10)) }
+            let results = (first..<min(first + 3, count)).map { "\(subjects[$0 % 3])=\($0 % 10)" }.joined(separator: ";")
             let characteristics = PupilCharacteristics(pp: first % 2 == 0 ? "Y" : "N")
             pupils.append(StoredPupil(pupilKey: "\(tag)-pupil-\(first / 3)", characteristics: characteristics, results: results))
         }
@@ -25,7 +25,7 @@ enum Samples {
     }
 
     static func draft(_ urn: URN, pupils: [StoredPupil], key: String? = nil, sha: String = "abc") -> SubmissionDraft {
-        let rows = pupils.reduce(0) { $0 + $1.results.count }
+        let rows = pupils.reduce(0) { $0 + $1.results.split(separator: ";").count }
         return SubmissionDraft(
             school: urn, collectionID: ks4.id, pupils: pupils, sealedPseudonyms: [1, 2, 3], subjectCount: 3, bodySHA256: sha,
             idempotencyKey: key, userID: nil,

@@ -212,15 +212,16 @@ struct StoreContractTests {
             #expect(partials.map(\.school) == [Samples.urnA, Samples.urnB])
             #expect(partials[0].payload == Array("partial-9".utf8))
 
-            // A failing submission (a row repeating a pupil × subject) leaves everything as it was.
+            // A failing submission (a pupil × subject repeated, or packed results that break the stored form) leaves
+            // everything as it was.
             let auditBefore = try await store.auditEvents().count
-            var bad = Samples.pupils(6, tag: "a3")
-            bad[1] = StoredPupil(
-                pupilKey: bad[1].pupilKey, characteristics: bad[1].characteristics,
-                results: bad[1].results + [bad[1].results[0]]
-            )
-            await #expect(throws: StoreError.self) {
-                try await store.replaceSubmission(Samples.draft(Samples.urnA, pupils: bad), actor: "test")
+            for broken in [";MATH=4", ";ART", ";ART=4=5", ";=4", ";ART=", ";"] {
+                var bad = Samples.pupils(6, tag: "a3")
+                bad[1] = StoredPupil(pupilKey: bad[1].pupilKey, characteristics: bad[1].characteristics, results: bad[1].results + broken)
+                let error = await #expect(throws: StoreError.self, "\(broken)") {
+                    try await store.replaceSubmission(Samples.draft(Samples.urnA, pupils: bad), actor: "test")
+                }
+                #expect(error?.code == "rejected", "\(broken)")
             }
             #expect(try await store.activeSubmission(school: Samples.urnA, collectionID: "ks4-test")?.id == second.id)
             #expect(try await store.gradeRows(submissionID: second.id).count == 9)

@@ -18,48 +18,69 @@ public struct KS4PupilMeasures: Hashable, Sendable, Codable {
     ///   approved technical awards). A further maths qualification cannot count again.
     /// - Empty slots score 0.
     public init(results: [(Subject, GradeResult)]) {
-        var maths: [Double] = []
-        var language: [Double] = []
-        var literature: [Double] = []
-        var ebacc: [Double] = []
-        var other: [Double] = []
+        var bestMaths: Double? = nil
+        var bestLanguage: Double? = nil
+        var bestLiterature: Double? = nil
+        var ebacc = TopThree()
+        var open = TopThree()
         for (subject, result) in results {
             guard let grade = result.grade, let points = grade.points, subject.keyStage == .ks4 else { continue }
             if subject.isMaths {
-                maths.append(points)
+                bestMaths = max(bestMaths ?? points, points)
             } else if subject.english == .language {
-                language.append(points)
+                bestLanguage = max(bestLanguage ?? points, points)
             } else if subject.english == .literature {
-                literature.append(points)
+                bestLiterature = max(bestLiterature ?? points, points)
             } else if subject.ebacc != nil {
-                ebacc += subject.scale == .gcseCombinedScience ? [points, points] : [points]
+                // Combined science fills two slots; what the three EBacc slots cannot hold may fill an open slot.
+                for _ in 0..<(subject.scale == .gcseCombinedScience ? 2 : 1) {
+                    if let spilled = ebacc.insert(points) { open.insert(spilled) }
+                }
             } else {
-                other.append(points)
+                open.insert(points)
             }
         }
-        let bestMaths = maths.max() ?? 0
-        let bestLanguage = language.max()
-        let bestLiterature = literature.max()
+        // Language and literature beyond the best of each (rare resits) are further English; they do not count.
         var englishSlot = 0.0
-        var open = other
         switch (bestLanguage, bestLiterature) {
         case (let l?, let t?):
             englishSlot = 2 * max(l, t)
-            open.append(min(l, t))
+            open.insert(min(l, t))
         case (let only?, nil), (nil, let only?):
             englishSlot = only
         case (nil, nil):
             englishSlot = 0
         }
-        // Language and literature beyond the best of each (rare resits) are further English; they do not count.
-        let sortedEBacc = ebacc.sorted(by: >)
-        let ebaccSlots = sortedEBacc.prefix(3).reduce(0, +)
-        open += sortedEBacc.dropFirst(3)
-        let openSlots = open.sorted(by: >).prefix(3).reduce(0, +)
-        attainment8 = 2 * bestMaths + englishSlot + ebaccSlots + openSlots
+        attainment8 = 2 * (bestMaths ?? 0) + englishSlot + ebacc.sum + open.sum
         let bestEnglish = max(bestLanguage ?? -1, bestLiterature ?? -1)
-        englishMaths4 = !maths.isEmpty && bestMaths >= 4 && bestEnglish >= 4
-        englishMaths5 = !maths.isEmpty && bestMaths >= 5 && bestEnglish >= 5
+        englishMaths4 = (bestMaths ?? -1) >= 4 && bestEnglish >= 4
+        englishMaths5 = (bestMaths ?? -1) >= 5 && bestEnglish >= 5
+    }
+}
+
+/// The three largest values seen (Attainment 8's slot groups), without an array per pupil.
+struct TopThree {
+    private var values: (Double, Double, Double) = (-.infinity, -.infinity, -.infinity)
+
+    /// Adds a value; returns the value that no longer fits among the three largest, if any.
+    @discardableResult
+    mutating func insert(_ value: Double) -> Double? {
+        let out: Double
+        if value > values.0 {
+            (out, values) = (values.2, (value, values.0, values.1))
+        } else if value > values.1 {
+            (out, values) = (values.2, (values.0, value, values.1))
+        } else if value > values.2 {
+            (out, values) = (values.2, (values.0, values.1, value))
+        } else {
+            out = value
+        }
+        return out.isFinite ? out : nil
+    }
+
+    /// The sum of the (up to) three largest, largest first.
+    var sum: Double {
+        (values.0.isFinite ? values.0 : 0) + (values.1.isFinite ? values.1 : 0) + (values.2.isFinite ? values.2 : 0)
     }
 }
 

@@ -66,6 +66,25 @@ public struct ValidatedSubmission: Sendable {
         byPupil[pupilStarts[pupil]..<pupilStarts[pupil + 1]].lazy.map { results[$0] }
     }
 
+    /// One pupil's results in the stored form, `SUBJECT=GRADE;…` in file order (catalogue codes, which hold neither
+    /// `=` nor `;`).
+    public func packedResults(ofPupil pupil: Int) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16 * (pupilStarts[pupil + 1] - pupilStarts[pupil]))
+        for result in results(ofPupil: pupil) {
+            if !bytes.isEmpty { bytes.append(UInt8(ascii: ";")) }
+            let subject = catalogue.subjects[result.subject]
+            bytes.append(contentsOf: subject.code.utf8)
+            bytes.append(UInt8(ascii: "="))
+            switch result.code {
+            case GradeScale.noResultCode: bytes.append(contentsOf: NonGrade.noResult.rawValue.utf8)
+            case GradeScale.absentCode: bytes.append(contentsOf: NonGrade.absent.rawValue.utf8)
+            default: bytes.append(contentsOf: subject.scale.grades[Int(result.code)].code.utf8)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     public func subject(of result: Result) -> Subject { catalogue.subjects[result.subject] }
 
     public func gradeResult(of result: Result) -> GradeResult { subject(of: result).scale.result(code: result.code) }

@@ -83,7 +83,7 @@ public struct SubmissionService: Sendable {
         let pupils = validated.pupils.enumerated().map { position, pupil in
             StoredPupil(
                 pupilKey: keys.pupilKey(school: school, pseudonym: pupil.pseudonym), characteristics: pupil.characteristics,
-                results: validated.results(ofPupil: position).map { (validated.subject(of: $0).code, validated.gradeResult(of: $0).code) }
+                results: validated.packedResults(ofPupil: position)
             )
         }
         let sealed = keys.seal(pseudonyms: validated.pupils.map(\.pseudonym), school: school)

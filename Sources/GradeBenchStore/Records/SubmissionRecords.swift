@@ -11,17 +11,21 @@ public struct StoredGradeRow: Sendable, Hashable {
 }
 
 /// One pupil of an accepted submission as it is stored: the server-side key, the characteristics and the pupil's
-/// results (subject and result codes, in file order). The pupil's position in the draft is its ordinal.
-public struct StoredPupil: Sendable {
+/// results packed as `SUBJECT=GRADE;…` in file order (`ValidatedSubmission.packedResults(ofPupil:)`). The pupil's
+/// position in the draft is its ordinal.
+public struct StoredPupil: Sendable, Hashable {
     public let pupilKey: String
     public let characteristics: PupilCharacteristics
-    public let results: [(subject: String, grade: String)]
+    public let results: String
 
-    public init(pupilKey: String, characteristics: PupilCharacteristics, results: [(subject: String, grade: String)]) {
+    public init(pupilKey: String, characteristics: PupilCharacteristics, results: String) {
         self.pupilKey = pupilKey
         self.characteristics = characteristics
         self.results = results
     }
+
+    /// How many results the packed form holds.
+    var resultCount: Int { results.isEmpty ? 0 : results.utf8.reduce(1) { $1 == UInt8(ascii: ";") ? $0 + 1 : $0 } }
 }
 
 /// An accepted, validated submission ready to be stored.
@@ -53,7 +57,7 @@ public struct SubmissionDraft: Sendable {
         self.partialAggregate = partialAggregate
     }
 
-    public var rowCount: Int { pupils.reduce(0) { $0 + $1.results.count } }
+    public var rowCount: Int { pupils.reduce(0) { $0 + $1.resultCount } }
     public var pupilCount: Int { pupils.count }
 }
 
