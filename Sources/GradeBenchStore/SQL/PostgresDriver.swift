@@ -97,6 +97,9 @@ struct PostgresSession: SQLSession {
             }
         }
         do {
+            if let slot = PostgresPrepared.slot(sql: statement.sql, binds: statement.binds) {
+                return try await PostgresPrepared.execute(slot: slot, binds: binds, on: connection, logger: logger).map(Self.convert)
+            }
             let rows = try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: binds), logger: logger)
                 .collect()
             return rows.map(Self.convert)
