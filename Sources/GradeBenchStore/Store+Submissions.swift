@@ -9,30 +9,44 @@ extension Store {
             if let replaced = record.replacesID { details["replaces"] = String(replaced) }
             return AuditEntry(actor: actor, action: "submission.accept", target: "submission:\(record.id)", details: details)
         }) { session in
-            let previous = try await session.query(
-                "SELECT id FROM submissions WHERE school_urn = $1 AND collection_id = $2 AND state = 'active'" + driver.dialect.forUpdate,
-                .int(draft.school.rawValue), .text(draft.collectionID)
-            ).first?.int(0)
-            if let previous {
-                try await session.query("DELETE FROM submission_pupils WHERE submission_id = $1", .int(previous))
-                // A replaced submission keeps only its receipt: its pupils, sealed pseudonyms and aggregate go.
-                try await session.query(
-                    "UPDATE submissions SET state = 'replaced', pseudonyms_sealed = $2, partial_aggregate = $2 WHERE id = $1",
-                    .int(previous), .blob([])
-                )
-            }
             let now = Store.now()
-            let id = try await session.query(
+            // A replaced submission keeps only its receipt: its pupils, sealed pseudonyms and aggregate go.
+            let retire = """
+                UPDATE submissions SET state = 'replaced', pseudonyms_sealed = $3, partial_aggregate = $3
+                WHERE school_urn = $1 AND collection_id = $2 AND state = 'active' RETURNING id
+                """
+            func insert(replaces: String) -> String {
                 """
                 INSERT INTO submissions (school_urn, collection_id, state, received_at, row_count, pupil_count, subject_count,
                                          body_sha256, idempotency_key, replaces_id, user_id, pseudonyms_sealed,
                                          partial_aggregate)
-                VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
-                """,
-                .int(draft.school.rawValue), .text(draft.collectionID), .int(now), .int(draft.rowCount), .int(draft.pupilCount),
-                .int(draft.subjectCount), .text(draft.bodySHA256), .optional(draft.idempotencyKey), .optional(previous),
-                .optional(draft.userID), .blob(draft.sealedPseudonyms), .blob(draft.partialAggregate)
-            )[0].int(0)
+                VALUES ($1, $2, 'active', $4, $5, $6, $7, $8, $9, \(replaces), $10, $11, $12) RETURNING id, replaces_id
+                """
+            }
+            var binds: [SQLValue] = [
+                .int(draft.school.rawValue), .text(draft.collectionID), .blob([]), .int(now), .int(draft.rowCount),
+                .int(draft.pupilCount), .int(draft.subjectCount), .text(draft.bodySHA256), .optional(draft.idempotencyKey),
+                .optional(draft.userID), .blob(draft.sealedPseudonyms), .blob(draft.partialAggregate),
+            ]
+            let inserted: SQLRow
+            switch driver.dialect {
+            case .postgres:
+                // One round trip: retire the active submission (locking it) and insert the new one that replaces it.
+                inserted = try await session.query(
+                    SQLStatement(
+                        "WITH retired AS (\(retire)) " + insert(replaces: "(SELECT id FROM retired)"),
+                        binds)
+                )[0]
+            case .sqlite:
+                let previous = try await session.query(SQLStatement(retire, Array(binds[0...2]))).first?.int(0)
+                binds.append(.optional(previous))
+                inserted = try await session.query(SQLStatement(insert(replaces: "$13"), binds))[0]
+            }
+            let id = try inserted.int(0)
+            let previous = try inserted.optionalInt(1)
+            if let previous {
+                try await session.query("DELETE FROM submission_pupils WHERE submission_id = $1", .int(previous))
+            }
             try await insertPupils(draft.pupils, submissionID: id, session: session)
             return SubmissionRecord(
                 id: id, school: draft.school, collectionID: draft.collectionID, state: .active, receivedAt: now,
