@@ -49,6 +49,7 @@ public struct SubmissionDraft: Sendable {
         self.school = school
         self.collectionID = collectionID
         self.pupils = pupils
+        self.rowCount = pupils.reduce(0) { $0 + $1.resultCount }
         self.sealedPseudonyms = sealedPseudonyms
         self.subjectCount = subjectCount
         self.bodySHA256 = bodySHA256
@@ -57,7 +58,8 @@ public struct SubmissionDraft: Sendable {
         self.partialAggregate = partialAggregate
     }
 
-    public var rowCount: Int { pupils.reduce(0) { $0 + $1.resultCount } }
+    /// Results over all pupils (counted once, from the packed form).
+    public let rowCount: Int
     public var pupilCount: Int { pupils.count }
 }
 
