@@ -45,15 +45,8 @@ public struct PupilCharacteristics: Hashable, Sendable, Codable {
         }
     }
 
-    /// The position in `PupilGroup.every` of each group a pupil with these packed characteristics belongs to,
-    /// `all` (0) first.
-    public static func groupSlots(packed: UInt16) -> [Int] {
-        var slots: [Int] = []
-        forEachGroupSlot(packed: packed) { slots.append($0) }
-        return slots
-    }
-
-    /// `groupSlots(packed:)` without building an array: aggregation's hot path.
+    /// Calls `body` with the position in `PupilGroup.every` of each group a pupil with these packed
+    /// characteristics belongs to, `all` (0) first, without building an array: aggregation's hot path.
     @inline(__always)
     static func forEachGroupSlot(packed: UInt16, _ body: (Int) -> Void) {
         body(0)
