@@ -34,21 +34,44 @@ extension Store {
     public func consents(school: URN) async throws -> [ConsentRecord] {
         try await read { session in
             try await session.query(
-                """
-                SELECT id, action, scope_kind, scope_value, text_hash, reason, user_id, recorded_at
-                FROM consents WHERE school_urn = $1 ORDER BY id
-                """,
+                "SELECT \(Self.consentColumns("consents")) FROM consents WHERE school_urn = $1 ORDER BY id",
                 .int(school.rawValue)
-            ).map { row throws(StoreError) in
-                guard let action = ConsentAction(rawValue: try row.text(1)) else { throw StoreError.corruptRow(column: 1) }
-                guard let scope = ConsentScope(kind: try row.text(2), value: try row.text(3)) else {
-                    throw StoreError.corruptRow(column: 2)
-                }
-                return ConsentRecord(
-                    id: try row.int(0), school: school, action: action, scope: scope, textHash: try row.text(4),
-                    reason: try row.optionalText(5), userID: try row.optionalInt(6), recordedAt: try row.int(7)
-                )
-            }
+            ).map { row throws(StoreError) in try Self.consent(row, from: 0, school: school) }
         }
+    }
+
+    /// What a submission's consent gate reads, in one statement: the collection (`nil` when there is none) and the
+    /// school's whole consent history.
+    public func consentGate(collectionID: String, school: URN) async throws -> (collection: GradeCollection, consents: [ConsentRecord])? {
+        let rows = try await read { session in
+            try await session.query(
+                """
+                SELECT \(Self.collectionColumns("c")), \(Self.consentColumns("k")) FROM collections c
+                LEFT JOIN consents k ON k.school_urn = $2 WHERE c.id = $1 ORDER BY k.id
+                """,
+                .text(collectionID), .int(school.rawValue)
+            )
+        }
+        guard let first = rows.first else { return nil }
+        let consents = try rows.filter { try $0.optionalInt(6) != nil }.map { row throws(StoreError) in
+            try Self.consent(row, from: 6, school: school)
+        }
+        return (try Self.collection(first, from: 0), consents)
+    }
+
+    static func consentColumns(_ table: String) -> String {
+        qualified(["id", "action", "scope_kind", "scope_value", "text_hash", "reason", "user_id", "recorded_at"], of: table)
+    }
+
+    /// A consent record from `consentColumns`, starting at column `base`.
+    static func consent(_ row: SQLRow, from base: Int, school: URN) throws(StoreError) -> ConsentRecord {
+        guard let action = ConsentAction(rawValue: try row.text(base + 1)) else { throw StoreError.corruptRow(column: base + 1) }
+        guard let scope = ConsentScope(kind: try row.text(base + 2), value: try row.text(base + 3)) else {
+            throw StoreError.corruptRow(column: base + 2)
+        }
+        return ConsentRecord(
+            id: try row.int(base), school: school, action: action, scope: scope, textHash: try row.text(base + 4),
+            reason: try row.optionalText(base + 5), userID: try row.optionalInt(base + 6), recordedAt: try row.int(base + 7)
+        )
     }
 }

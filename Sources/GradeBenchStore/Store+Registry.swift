@@ -81,16 +81,23 @@ extension Store {
         try await read { session in
             try await session.query(
                 SQLStatement(
-                    "SELECT id, name, key_stage, academic_year, opens_at, closes_at FROM collections \(clause) ORDER BY id",
+                    "SELECT \(Self.collectionColumns("collections")) FROM collections \(clause) ORDER BY id",
                     binds
                 )
-            ).map { row throws(StoreError) in
-                guard let keyStage = KeyStage(rawValue: try row.text(2)) else { throw StoreError.corruptRow(column: 2) }
-                return GradeCollection(
-                    id: try row.text(0), name: try row.text(1), keyStage: keyStage, academicYear: try row.text(3),
-                    opensAt: try row.optionalInt(4), closesAt: try row.optionalInt(5)
-                )
-            }
+            ).map { row throws(StoreError) in try Self.collection(row, from: 0) }
         }
+    }
+
+    static func collectionColumns(_ table: String) -> String {
+        qualified(["id", "name", "key_stage", "academic_year", "opens_at", "closes_at"], of: table)
+    }
+
+    /// A collection from `collectionColumns`, starting at column `base`.
+    static func collection(_ row: SQLRow, from base: Int) throws(StoreError) -> GradeCollection {
+        guard let keyStage = KeyStage(rawValue: try row.text(base + 2)) else { throw StoreError.corruptRow(column: base + 2) }
+        return GradeCollection(
+            id: try row.text(base), name: try row.text(base + 1), keyStage: keyStage, academicYear: try row.text(base + 3),
+            opensAt: try row.optionalInt(base + 4), closesAt: try row.optionalInt(base + 5)
+        )
     }
 }

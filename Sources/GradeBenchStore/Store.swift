@@ -76,6 +76,11 @@ public final class Store: Service, Sendable {
         }
     }
 
+    /// `table.column, …` for a select list.
+    static func qualified(_ columns: [String], of table: String) -> String {
+        columns.map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
     @discardableResult
     func read<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
         try await driver.withSession(body)

@@ -184,6 +184,13 @@ struct StoreContractTests {
             #expect(history[1].reason == "leaving")
             #expect(!history.isActive(for: Samples.ks4))
             #expect(try await store.consents(school: Samples.urnB).isEmpty)
+
+            // The submission gate reads the same in one statement.
+            let gateA = try #require(try await store.consentGate(collectionID: "ks4-test", school: Samples.urnA))
+            #expect(gateA.collection == Samples.ks4 && gateA.consents == history)
+            let gateB = try #require(try await store.consentGate(collectionID: "ks4-test", school: Samples.urnB))
+            #expect(gateB.collection == Samples.ks4 && gateB.consents.isEmpty)
+            #expect(try await store.consentGate(collectionID: "nope", school: Samples.urnA) == nil)
             await #expect(throws: StoreError.self) {
                 try await store.read { session in try await session.query("DELETE FROM consents") }
             }

@@ -51,10 +51,10 @@ public struct SubmissionService: Sendable {
     public func submit(
         body: [UInt8], collectionID: String, school: URN, idempotencyKey: String?, actor: String, userID: Int64?, now: Int64
     ) async throws -> Outcome {
-        guard let collection = try await store.collection(collectionID) else {
+        guard let (collection, consents) = try await store.consentGate(collectionID: collectionID, school: school) else {
             throw APIError.notFound("No collection '\(collectionID.prefix(64))' exists.")
         }
-        guard try await store.consents(school: school).isActive(for: collection) else {
+        guard consents.isActive(for: collection) else {
             throw APIError(
                 .forbidden, code: "consent_required",
                 message: "Your school has no active consent for collection '\(collection.id)'; opt in before submitting."
