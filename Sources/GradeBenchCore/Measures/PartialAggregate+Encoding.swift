@@ -17,41 +17,20 @@ extension PartialAggregate {
 
     public func encoded() -> [UInt8] {
         var out = LineWriter()
-        out.write("gradebench-partial 1\nkey-stage \(keyStage.rawValue)\npupils \(pupils)\n")
+        out.writeHeader(keyStage: keyStage, pupils: pupils)
         for subject in subjects.keys.sorted() {
             let groups = subjects[subject]!
             for group in groups.keys.sorted() {
                 let tally = groups[group]!
-                out.write("subject ")
-                out.write(subject)
-                out.write(" ")
-                out.write(group)
-                out.write(" ")
-                out.write(tally.entries)
-                out.write(" ")
-                out.write(tally.pointsSum)
-                out.write(" ")
-                out.write(tally.nonGrades)
-                for code in tally.counts.keys.sorted() {
-                    out.write(" ")
-                    out.write(code)
-                    out.write(":")
-                    out.write(tally.counts[code]!)
-                }
-                out.write("\n")
+                out.writeSubjectLine(
+                    subject: subject, group: group, entries: tally.entries, pointsSum: tally.pointsSum, nonGrades: tally.nonGrades,
+                    counts: tally.counts.keys.sorted().lazy.map { ($0, tally.counts[$0]!) }
+                )
             }
         }
         for group in measures.keys.sorted() {
             let values = measures[group]!.values
-            out.write("measure ")
-            out.write(group)
-            for name in values.keys.sorted() {
-                out.write(" ")
-                out.write(name)
-                out.write(":")
-                out.write(values[name]!)
-            }
-            out.write("\n")
+            out.writeMeasureLine(group: group, values: values.keys.sorted().lazy.map { ($0, values[$0]!) })
         }
         return out.bytes
     }
@@ -102,9 +81,50 @@ extension PartialAggregate {
     }
 }
 
-/// Appends text and numbers as UTF-8 bytes, numbers without going through `String`.
+/// Writes the stored form, line by line, as UTF-8 bytes (numbers without going through `String`). The one writer of
+/// the format: the keyed form (`encoded()`) and the ingestion path (`encoded(from:)`) both go through it.
 struct LineWriter {
     private(set) var bytes: [UInt8] = []
+
+    mutating func writeHeader(keyStage: KeyStage, pupils: Int) {
+        write("gradebench-partial 1\nkey-stage \(keyStage.rawValue)\npupils \(pupils)\n")
+    }
+
+    /// `subject CODE GROUP entries points non-grades grade:count…` (counts in grade-code order, none zero).
+    mutating func writeSubjectLine(
+        subject: String, group: String, entries: Int, pointsSum: Double, nonGrades: Int, counts: some Sequence<(String, Int)>
+    ) {
+        write("subject ")
+        write(subject)
+        write(" ")
+        write(group)
+        write(" ")
+        write(entries)
+        write(" ")
+        write(pointsSum)
+        write(" ")
+        write(nonGrades)
+        for (code, count) in counts {
+            write(" ")
+            write(code)
+            write(":")
+            write(count)
+        }
+        write("\n")
+    }
+
+    /// `measure GROUP name:value…` (names in order).
+    mutating func writeMeasureLine(group: String, values: some Sequence<(String, Double)>) {
+        write("measure ")
+        write(group)
+        for (name, value) in values {
+            write(" ")
+            write(name)
+            write(":")
+            write(value)
+        }
+        write("\n")
+    }
 
     mutating func write(_ text: String) {
         var text = text

@@ -6,7 +6,7 @@ extension PartialAggregate {
         let counts = GradeCounts(submission)
         let sums = MeasureSums(submission)
         var out = LineWriter()
-        out.write("gradebench-partial 1\nkey-stage \(submission.keyStage.rawValue)\npupils \(sums.pupils)\n")
+        out.writeHeader(keyStage: submission.keyStage, pupils: sums.pupils)
         for local in counts.localsByCode {
             let subject = submission.catalogue.subjects[counts.positions[local]]
             let grades = subject.scale.grades
@@ -20,36 +20,23 @@ extension PartialAggregate {
                 }
                 let nonGrades = counts.counts[base + grades.count] + counts.counts[base + grades.count + 1]
                 guard entries + nonGrades > 0 else { continue }
-                out.write("subject ")
-                out.write(subject.code)
-                out.write(" ")
-                out.write(PupilGroup.every[slot].description)
-                out.write(" ")
-                out.write(entries)
-                out.write(" ")
-                out.write(pointsSum)
-                out.write(" ")
-                out.write(nonGrades)
-                for code in subject.scale.gradesByCode where counts.counts[base + code] > 0 {
-                    out.write(" ")
-                    out.write(grades[code].code)
-                    out.write(":")
-                    out.write(counts.counts[base + code])
-                }
-                out.write("\n")
+                out.writeSubjectLine(
+                    subject: subject.code, group: PupilGroup.every[slot].description, entries: entries, pointsSum: pointsSum,
+                    nonGrades: nonGrades,
+                    counts: subject.scale.gradesByCode.lazy.filter { counts.counts[base + $0] > 0 }.map {
+                        (grades[$0].code, counts.counts[base + $0])
+                    }
+                )
             }
         }
         let names = sums.names.indices.sorted { sums.names[$0] < sums.names[$1] }
         for slot in PupilGroup.slotsByName where sums.present[slot * MeasureSums.capacity] {
-            out.write("measure ")
-            out.write(PupilGroup.every[slot].description)
-            for index in names where sums.present[slot * MeasureSums.capacity + index] {
-                out.write(" ")
-                out.write(sums.names[index])
-                out.write(":")
-                out.write(sums.sums[slot * MeasureSums.capacity + index])
-            }
-            out.write("\n")
+            out.writeMeasureLine(
+                group: PupilGroup.every[slot].description,
+                values: names.lazy.filter { sums.present[slot * MeasureSums.capacity + $0] }.map {
+                    (sums.names[$0], sums.sums[slot * MeasureSums.capacity + $0])
+                }
+            )
         }
         return out.bytes
     }

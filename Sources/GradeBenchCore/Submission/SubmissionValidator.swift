@@ -73,14 +73,9 @@ public struct ValidatedSubmission: Sendable {
         bytes.reserveCapacity(16 * (pupilStarts[pupil + 1] - pupilStarts[pupil]))
         for result in results(ofPupil: pupil) {
             if !bytes.isEmpty { bytes.append(UInt8(ascii: ";")) }
-            let subject = catalogue.subjects[result.subject]
-            bytes.append(contentsOf: subject.code.utf8)
+            bytes.append(contentsOf: subject(of: result).code.utf8)
             bytes.append(UInt8(ascii: "="))
-            switch result.code {
-            case GradeScale.noResultCode: bytes.append(contentsOf: NonGrade.noResult.rawValue.utf8)
-            case GradeScale.absentCode: bytes.append(contentsOf: NonGrade.absent.rawValue.utf8)
-            default: bytes.append(contentsOf: subject.scale.grades[Int(result.code)].code.utf8)
-            }
+            bytes.append(contentsOf: gradeResult(of: result).code.utf8)
         }
         return String(decoding: bytes, as: UTF8.self)
     }

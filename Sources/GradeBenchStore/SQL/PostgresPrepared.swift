@@ -25,12 +25,11 @@ enum PostgresPrepared {
 
     /// The statement's slot (assigning one if free), or `nil` when it should run unnamed.
     static func slot(sql: String, binds: [SQLValue]) -> Int? {
-        guard isPreparable(sql) else { return nil }
         let types = binds.map(dataType)
         let key = types.map { String($0.rawValue) }.joined(separator: ",") + "|" + sql
         return registry.withLock { registry in
             if let slot = registry.slots[key] { return slot }
-            guard registry.entries.count < capacity else { return nil }
+            guard registry.entries.count < capacity, isPreparable(sql) else { return nil }
             registry.entries.append(Entry(sql: sql, types: types))
             registry.slots[key] = registry.entries.count - 1
             return registry.entries.count - 1
