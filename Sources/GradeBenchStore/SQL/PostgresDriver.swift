@@ -56,7 +56,9 @@ final class PostgresDriver: SQLDriver {
     func withSession<T: Sendable>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in
-                try await body(PostgresSession(connection: connection, logger: logger))
+                try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    try await body(PostgresSession(connection: connection, logger: logger))
+                }
             }
         } catch let error as PSQLError {
             throw PostgresSession.map(error, logger: logger)
@@ -65,8 +67,12 @@ final class PostgresDriver: SQLDriver {
 
     func withTransaction<T: Sendable>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(PostgresSession(connection: connection, logger: logger))
+            return try await client.withConnection { connection in
+                try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    try await connection.withTransaction(logger: logger) { connection in
+                        try await body(PostgresSession(connection: connection, logger: logger))
+                    }
+                }
             }
         } catch let error as PSQLError {
             throw PostgresSession.map(error, logger: logger)
