@@ -11,6 +11,16 @@ struct CSVReaderTests {
         #expect(rows.map(\.line) == [1, 2, 3])
     }
 
+    @Test func quotedFieldsWithAndWithoutEscapes() throws {
+        // Several escaped fields in one row, an escaped field on the next row, empty and quote-only fields.
+        let text = #""a""b",plain,"""","","x""""y"\#n"q""","c"\#n"#
+        let rows = try CSVReader(text: text).rows()
+        #expect(rows.map(\.fields) == [["a\"b", "plain", "\"", "", "x\"\"y"], ["q\"", "c"]])
+        #expect(throws: CSVReader.Failure(line: 1, problem: "a field is not valid UTF-8 text")) {
+            try CSVReader(bytes: Array("\"a\"\"".utf8) + [0xC3, 0x28] + Array("\"\n".utf8)).rows()
+        }
+    }
+
     @Test func emptyFieldsAndNoFinalNewline() throws {
         let rows = try CSVReader(text: "a,,c\n,\nx").rows()
         #expect(rows.map(\.fields) == [["a", "", "c"], ["", ""], ["x"]])

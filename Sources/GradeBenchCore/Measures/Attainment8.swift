@@ -18,26 +18,33 @@ public struct KS4PupilMeasures: Hashable, Sendable, Codable {
     ///   approved technical awards). A further maths qualification cannot count again.
     /// - Empty slots score 0.
     public init(results: [(Subject, GradeResult)]) {
+        self.init(
+            slots: results.lazy.compactMap { subject, result in
+                guard let slot = KS4Slot(subject), let points = result.grade?.points else { return nil }
+                return (slot, points)
+            }
+        )
+    }
+
+    /// The same measures from each graded result's slot role and points (the ingestion path, which holds results
+    /// as small integers and looks both up per catalogue position).
+    init(slots: some Sequence<(KS4Slot, Double)>) {
         var bestMaths: Double? = nil
         var bestLanguage: Double? = nil
         var bestLiterature: Double? = nil
         var ebacc = TopThree()
         var open = TopThree()
-        for (subject, result) in results {
-            guard let grade = result.grade, let points = grade.points, subject.keyStage == .ks4 else { continue }
-            if subject.isMaths {
-                bestMaths = max(bestMaths ?? points, points)
-            } else if subject.english == .language {
-                bestLanguage = max(bestLanguage ?? points, points)
-            } else if subject.english == .literature {
-                bestLiterature = max(bestLiterature ?? points, points)
-            } else if subject.ebacc != nil {
+        for (slot, points) in slots {
+            switch slot {
+            case .maths: bestMaths = max(bestMaths ?? points, points)
+            case .englishLanguage: bestLanguage = max(bestLanguage ?? points, points)
+            case .englishLiterature: bestLiterature = max(bestLiterature ?? points, points)
+            case .ebacc, .combinedScience:
                 // Combined science fills two slots; what the three EBacc slots cannot hold may fill an open slot.
-                for _ in 0..<(subject.scale == .gcseCombinedScience ? 2 : 1) {
+                for _ in 0..<(slot == .combinedScience ? 2 : 1) {
                     if let spilled = ebacc.insert(points) { open.insert(spilled) }
                 }
-            } else {
-                open.insert(points)
+            case .open: open.insert(points)
             }
         }
         // Language and literature beyond the best of each (rare resits) are further English; they do not count.
@@ -55,6 +62,26 @@ public struct KS4PupilMeasures: Hashable, Sendable, Codable {
         let bestEnglish = max(bestLanguage ?? -1, bestLiterature ?? -1)
         englishMaths4 = (bestMaths ?? -1) >= 4 && bestEnglish >= 4
         englishMaths5 = (bestMaths ?? -1) >= 5 && bestEnglish >= 5
+    }
+}
+
+/// Where a KS4 subject's points can go in Attainment 8 (nil for subjects of other key stages).
+enum KS4Slot: Sendable {
+    case maths, englishLanguage, englishLiterature, ebacc, combinedScience, open
+
+    init?(_ subject: Subject) {
+        guard subject.keyStage == .ks4 else { return nil }
+        if subject.isMaths {
+            self = .maths
+        } else if subject.english == .language {
+            self = .englishLanguage
+        } else if subject.english == .literature {
+            self = .englishLiterature
+        } else if subject.ebacc != nil {
+            self = subject.scale == .gcseCombinedScience ? .combinedScience : .ebacc
+        } else {
+            self = .open
+        }
     }
 }
 

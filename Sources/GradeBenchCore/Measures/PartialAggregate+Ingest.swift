@@ -29,12 +29,12 @@ extension PartialAggregate {
                 )
             }
         }
-        let names = sums.names.indices.sorted { sums.names[$0] < sums.names[$1] }
+        let names = MeasureSums.names.indices.sorted { MeasureSums.names[$0] < MeasureSums.names[$1] }
         for slot in PupilGroup.slotsByName where sums.present[slot * MeasureSums.capacity] {
             out.writeMeasureLine(
                 group: PupilGroup.every[slot].description,
                 values: names.lazy.filter { sums.present[slot * MeasureSums.capacity + $0] }.map {
-                    (sums.names[$0], sums.sums[slot * MeasureSums.capacity + $0])
+                    (MeasureSums.names[$0], sums.sums[slot * MeasureSums.capacity + $0])
                 }
             )
         }
@@ -85,15 +85,20 @@ private struct GradeCounts {
     }
 }
 
-/// Headline-measure sums of a submission per pupil group (slot) and figure name.
+/// Headline-measure sums of a submission per pupil group (slot) and figure: figure 0 is the pupil count, figure
+/// `i + 1` is `MeasureFigure.allCases[i]`.
 private struct MeasureSums {
-    static let capacity = 8  // figure names per key stage, `pupils` included
-    var names = ["pupils"]
+    static let capacity = 1 + MeasureFigure.allCases.count
+    static let names = ["pupils"] + MeasureFigure.allCases.map(\.rawValue)
     var sums = [Double](repeating: 0, count: PupilGroup.every.count * capacity)
     var present = [Bool](repeating: false, count: PupilGroup.every.count * capacity)
     var pupils = 0
 
     init(_ submission: ValidatedSubmission) {
+        if submission.keyStage == .ks4 { addKS4(submission) } else { addOther(submission) }
+    }
+
+    private mutating func addOther(_ submission: ValidatedSubmission) {
         var results: [(Subject, GradeResult)] = []
         for (position, pupil) in submission.pupils.enumerated() {
             results.removeAll(keepingCapacity: true)
@@ -101,27 +106,55 @@ private struct MeasureSums {
                 results.append((submission.subject(of: result), submission.gradeResult(of: result)))
             }
             guard !results.isEmpty else { continue }
-            pupils += 1
-            add("pupils", 1, packed: pupil.packedCharacteristics)
-            for (name, value) in PartialAggregate.measureFigures(keyStage: submission.keyStage, results: results) {
-                add(name, value, packed: pupil.packedCharacteristics)
+            count(pupil)
+            PartialAggregate.forEachMeasureFigure(keyStage: submission.keyStage, results: results) { figure, value in
+                add(figure, value, packed: pupil.packedCharacteristics)
             }
         }
     }
 
-    private mutating func add(_ name: String, _ value: Double, packed: UInt16) {
-        let index =
-            names.firstIndex(of: name)
-            ?? {
-                names.append(name)
-                return names.count - 1
-            }()
-        precondition(index < Self.capacity, "more headline figures than the aggregate has room for")
+    /// KS4 from the compact form: each catalogue position's Attainment 8 slot and each result code's points are
+    /// looked up once per submission, not built per result.
+    private mutating func addKS4(_ submission: ValidatedSubmission) {
+        let subjects = submission.catalogue.subjects
+        let slots = subjects.map(KS4Slot.init)
+        let points = subjects.map { $0.scale.grades.map(\.points) }
+        for (position, pupil) in submission.pupils.enumerated() {
+            let results = submission.results(ofPupil: position)
+            guard !results.isEmpty else { continue }
+            count(pupil)
+            KS4PupilMeasures(
+                slots: results.lazy.compactMap { result -> (KS4Slot, Double)? in
+                    guard let slot = slots[result.subject], Int(result.code) < points[result.subject].count,
+                        let value = points[result.subject][Int(result.code)]
+                    else { return nil }
+                    return (slot, value)
+                }
+            ).forEachFigure { figure, value in add(figure, value, packed: pupil.packedCharacteristics) }
+        }
+    }
+
+    private mutating func count(_ pupil: ValidatedSubmission.Pupil) {
+        pupils += 1
+        add(at: 0, 1, packed: pupil.packedCharacteristics)
+    }
+
+    private mutating func add(_ figure: MeasureFigure, _ value: Double, packed: UInt16) {
+        add(at: 1 + figure.index, value, packed: packed)
+    }
+
+    private mutating func add(at index: Int, _ value: Double, packed: UInt16) {
         PupilCharacteristics.forEachGroupSlot(packed: packed) { slot in
             sums[slot * Self.capacity + index] += value
             present[slot * Self.capacity + index] = true
         }
     }
+}
+
+extension MeasureFigure {
+    /// Position in `allCases`.
+    var index: Int { Self.indices[self]! }
+    private static let indices = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
 }
 
 extension PupilGroup {

@@ -47,6 +47,23 @@ public struct MeasureTally: Codable, Hashable, Sendable {
 
 /// One school's contribution to a collection, computed when its submission is accepted: everything publication
 /// and the school's own analytics need, as sums that merge by addition.
+/// A headline figure summed per pupil group; the raw value is its name in the stored form.
+public enum MeasureFigure: String, CaseIterable, Sendable {
+    case a8Sum = "a8.sum", a8SumSquares = "a8.sumSquares", em4, em5
+    case aLevelPoints = "alevel.points", aLevelEntries = "alevel.entries"
+    case rwmExpected = "rwm.expected", rwmHigher = "rwm.higher"
+    case readingSum = "reading.sum", readingPupils = "reading.pupils", mathsSum = "maths.sum", mathsPupils = "maths.pupils"
+}
+
+extension KS4PupilMeasures {
+    func forEachFigure(_ body: (MeasureFigure, Double) -> Void) {
+        body(.a8Sum, attainment8)
+        body(.a8SumSquares, attainment8 * attainment8)
+        body(.em4, englishMaths4 ? 1 : 0)
+        body(.em5, englishMaths5 ? 1 : 0)
+    }
+}
+
 public struct PartialAggregate: Codable, Hashable, Sendable {
     public var keyStage: KeyStage
     public var pupils: Int
@@ -71,26 +88,30 @@ public struct PartialAggregate: Codable, Hashable, Sendable {
         }
     }
 
-    /// One pupil's contribution to the headline-measure sums.
-    public static func measureFigures(keyStage: KeyStage, results: [(Subject, GradeResult)]) -> [(String, Double)] {
+    /// One pupil's contribution to the headline-measure sums, figure by figure.
+    public static func forEachMeasureFigure(
+        keyStage: KeyStage, results: [(Subject, GradeResult)], _ body: (MeasureFigure, Double) -> Void
+    ) {
         switch keyStage {
-        case .ks4:
-            let m = KS4PupilMeasures(results: results)
-            return [
-                ("a8.sum", m.attainment8), ("a8.sumSquares", m.attainment8 * m.attainment8),
-                ("em4", m.englishMaths4 ? 1 : 0), ("em5", m.englishMaths5 ? 1 : 0),
-            ]
+        case .ks4: KS4PupilMeasures(results: results).forEachFigure(body)
         case .ks5:
             let m = KS5PupilMeasures(results: results)
-            return [("alevel.points", m.aLevelPoints), ("alevel.entries", Double(m.aLevelEntries))]
+            body(.aLevelPoints, m.aLevelPoints)
+            body(.aLevelEntries, Double(m.aLevelEntries))
         case .ks2:
             let m = KS2PupilMeasures(results: results)
-            var figures = [("rwm.expected", m.expectedRWM ? 1.0 : 0), ("rwm.higher", m.higherRWM ? 1.0 : 0)]
-            if let reading = m.readingScore { figures += [("reading.sum", reading), ("reading.pupils", 1)] }
-            if let maths = m.mathsScore { figures += [("maths.sum", maths), ("maths.pupils", 1)] }
-            return figures
+            body(.rwmExpected, m.expectedRWM ? 1 : 0)
+            body(.rwmHigher, m.higherRWM ? 1 : 0)
+            if let reading = m.readingScore {
+                body(.readingSum, reading)
+                body(.readingPupils, 1)
+            }
+            if let maths = m.mathsScore {
+                body(.mathsSum, maths)
+                body(.mathsPupils, 1)
+            }
         case .eyfs:
-            return []
+            break
         }
     }
 

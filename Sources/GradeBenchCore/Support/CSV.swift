@@ -42,50 +42,72 @@ public struct CSVReader: Sendable {
     }
 
     private func scan(_ source: UnsafeBufferPointer<UInt8>, _ body: (CSVRecord) throws(Failure) -> Void) throws(Failure) {
-        var record = CSVRecord()
+        var record = CSVRecord(source: source)
         var index = 0
         let count = source.count
         if count >= 3, source[0] == 0xEF, source[1] == 0xBB, source[2] == 0xBF { index = 3 }
         var line = 1
         var rowHasContent = false
-        var fieldStart = 0
+        // The current field's text: a span of `source`, or (start stored as `~start`) of `record.scratch` when
+        // quotes had to be unescaped. A field is at most one unquoted run or one quoted section.
+        var hasToken = false
+        var tokenStart = 0
+        var tokenEnd = 0
         var nonASCII = false
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
         func finishField() throws(Failure) {
-            if nonASCII, String(validating: record.bytes[fieldStart...], as: UTF8.self) == nil {
-                throw Failure(line: record.line, problem: "a field is not valid UTF-8 text")
+            if nonASCII {
+                let valid =
+                    tokenStart >= 0
+                    ? String(validating: UnsafeBufferPointer(rebasing: source[tokenStart..<tokenEnd]), as: UTF8.self) != nil
+                    : String(validating: record.scratch[~tokenStart..<tokenEnd], as: UTF8.self) != nil
+                if !valid { throw Failure(line: record.line, problem: "a field is not valid UTF-8 text") }
             }
-            record.ends.append(record.bytes.count)
-            fieldStart = record.bytes.count
+            record.starts.append(hasToken ? tokenStart : 0)
+            record.ends.append(hasToken ? tokenEnd : 0)
+            hasToken = false
             nonASCII = false
         }
 
         while index < count {
             let byte = source[index]
-            if byte == quote && record.bytes.count == fieldStart {
-                // Quoted field.
+            if byte == quote && !hasToken {
+                // Quoted field: a span of the source unless it holds a doubled quote, which is unescaped into scratch.
                 rowHasContent = true
+                hasToken = true
                 index += 1
+                tokenStart = index
+                var scratchStart: Int? = nil
                 var closed = false
                 while index < count {
                     let inner = source[index]
                     if inner == quote {
                         if index + 1 < count, source[index + 1] == quote {
-                            record.bytes.append(inner)
+                            if scratchStart == nil {
+                                scratchStart = record.scratch.count
+                                record.scratch.append(contentsOf: UnsafeBufferPointer(rebasing: source[tokenStart..<index]))
+                            }
+                            record.scratch.append(inner)
                             index += 2
                             continue
                         }
-                        index += 1
                         closed = true
                         break
                     }
                     if inner == newline { line += 1 }
                     if inner >= 0x80 { nonASCII = true }
-                    record.bytes.append(inner)
+                    if scratchStart != nil { record.scratch.append(inner) }
                     index += 1
                 }
                 if !closed { throw Failure(line: record.line, problem: "a quoted field is not closed") }
+                if let scratchStart {
+                    tokenStart = ~scratchStart
+                    tokenEnd = record.scratch.count
+                } else {
+                    tokenEnd = index
+                }
+                index += 1
                 // After a closing quote only a separator or a line end may follow.
                 if index < count, source[index] != comma, source[index] != newline, source[index] != carriageReturn {
                     throw Failure(line: record.line, problem: "text follows a closing quote")
@@ -100,20 +122,20 @@ public struct CSVReader: Sendable {
             case carriageReturn, newline:
                 if byte == carriageReturn, index + 1 < count, source[index + 1] == newline { index += 1 }
                 index += 1
-                if rowHasContent || record.bytes.count > fieldStart {
+                if rowHasContent {
                     try finishField()
                     try body(record)
                 }
-                record.bytes.removeAll(keepingCapacity: true)
+                record.starts.removeAll(keepingCapacity: true)
                 record.ends.removeAll(keepingCapacity: true)
-                fieldStart = 0
+                record.scratch.removeAll(keepingCapacity: true)
                 rowHasContent = false
                 line += 1
                 record.line = line
             case quote:
                 throw Failure(line: record.line, problem: "a quote appears inside an unquoted field")
             default:
-                // An unquoted run: copy it up to the next separator, line end or quote in one go.
+                // An unquoted run up to the next separator, line end or quote.
                 var end = index
                 while end < count {
                     let next = source[end]
@@ -121,51 +143,65 @@ public struct CSVReader: Sendable {
                     if next >= 0x80 { nonASCII = true }
                     end += 1
                 }
-                record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[index..<end]))
+                hasToken = true
+                tokenStart = index
+                tokenEnd = end
                 rowHasContent = true
                 index = end
             }
         }
-        if rowHasContent || record.bytes.count > fieldStart {
+        if rowHasContent {
             try finishField()
             try body(record)
         }
     }
 }
 
-/// One CSV row as bytes: its fields' text (quotes removed, `""` unescaped, valid UTF-8) laid end to end in `bytes`,
-/// field `i` at `range(i)`.
-public struct CSVRecord: Sendable {
+/// One CSV row: its fields' text (quotes removed, `""` unescaped, valid UTF-8) as spans of the source bytes, or of
+/// the record's scratch bytes for a quoted field that held `""`. Valid only inside the `forEachRecord` call that
+/// hands it out.
+public struct CSVRecord {
     /// Line number of the row's first line (1-based, header is 1).
     public fileprivate(set) var line = 1
-    public fileprivate(set) var bytes: [UInt8] = []
+    fileprivate let source: UnsafeBufferPointer<UInt8>
+    fileprivate var scratch: [UInt8] = []
+    fileprivate var starts: [Int] = []
     fileprivate var ends: [Int] = []
+
+    fileprivate init(source: UnsafeBufferPointer<UInt8>) { self.source = source }
 
     public var count: Int { ends.count }
 
-    public func range(_ field: Int) -> Range<Int> { (field == 0 ? 0 : ends[field - 1])..<ends[field] }
-
-    public func field(_ field: Int) -> ArraySlice<UInt8> { bytes[range(field)] }
-
-    public func string(_ field: Int) -> String { String(decoding: self.field(field), as: UTF8.self) }
+    public func string(_ field: Int) -> String { withFields { String(decoding: $0[field], as: UTF8.self) } }
 
     public var strings: [String] { (0..<count).map(string) }
 
-    /// Calls `body` with the fields as views into the record's storage: the hot path reads many short fields
-    /// per row, and views cost no reference counting.
+    /// Calls `body` with the fields as views into the source: the hot path reads many short fields per row, and
+    /// views cost no copy and no reference counting.
     func withFields<R>(_ body: (CSVFieldViews) -> R) -> R {
-        bytes.withUnsafeBufferPointer { bytes in ends.withUnsafeBufferPointer { ends in body(CSVFieldViews(bytes: bytes, ends: ends)) } }
+        scratch.withUnsafeBufferPointer { scratch in
+            starts.withUnsafeBufferPointer { starts in
+                ends.withUnsafeBufferPointer { ends in
+                    body(CSVFieldViews(source: source, scratch: scratch, starts: starts, ends: ends))
+                }
+            }
+        }
     }
 }
 
 /// A record's fields as views, valid only inside `CSVRecord.withFields`.
 struct CSVFieldViews {
-    let bytes: UnsafeBufferPointer<UInt8>
+    let source: UnsafeBufferPointer<UInt8>
+    let scratch: UnsafeBufferPointer<UInt8>
+    let starts: UnsafeBufferPointer<Int>
     let ends: UnsafeBufferPointer<Int>
 
     var count: Int { ends.count }
 
-    subscript(field: Int) -> Slice<UnsafeBufferPointer<UInt8>> { bytes[(field == 0 ? 0 : ends[field - 1])..<ends[field]] }
+    subscript(field: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
+        let start = starts[field]
+        return start >= 0 ? source[start..<ends[field]] : scratch[~start..<ends[field]]
+    }
 }
 
 /// Writes CSV with minimal quoting (fields holding a comma, quote or line break are quoted).
