@@ -1,3 +1,5 @@
+import GradeBenchCore
+
 /// The versioned schema. Each migration runs in one transaction and is recorded in `schema_migrations`;
 /// applying them is idempotent. Add new migrations at the end; never edit one that has shipped.
 struct Migration: Sendable {
@@ -7,6 +9,10 @@ struct Migration: Sendable {
     let common: [String]
     let sqlite: [String]
     let postgres: [String]
+    /// Work a statement cannot do, run after the statements above in the same transaction.
+    var convert: (@Sendable (any SQLSession) async throws -> Void)? = nil
+    /// Statements run after `convert` (for both dialects).
+    var finish: [String] = []
 
     func statements(for dialect: SQLDialect) -> [String] {
         common.map(dialect.ddl) + (dialect == .sqlite ? sqlite : postgres)
@@ -14,7 +20,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [foundation]
+    static let all: [Migration] = [foundation, pupilRowsPerSubmission]
     static var latestVersion: Int { all.last!.version }
 
     /// Versions of pre-release builds whose layout is not carried forward: such a database is refused unchanged.
@@ -195,5 +201,42 @@ enum Migrations {
                 FOR EACH ROW EXECUTE FUNCTION gradebench_append_only()
                 """
             }
+    )
+
+    /// A submission's pupils become one stored value of the submission (`PupilRows`) instead of a row each.
+    static let pupilRowsPerSubmission = Migration(
+        version: 3,
+        name: "pupil rows per submission",
+        common: [],
+        sqlite: ["ALTER TABLE submissions ADD COLUMN pupil_rows BLOB NOT NULL DEFAULT x''"],
+        postgres: [
+            "ALTER TABLE submissions ADD COLUMN pupil_rows BYTEA NOT NULL DEFAULT ''::bytea",
+            // Read and written whole; compressing it on every write cost more than the disk it saves.
+            "ALTER TABLE submissions ALTER COLUMN pupil_rows SET STORAGE EXTERNAL",
+        ],
+        convert: { session in
+            let submissions = try await session.query("SELECT DISTINCT submission_id FROM submission_pupils ORDER BY submission_id")
+            for submission in submissions {
+                let id = try submission.int(0)
+                let pupils = try await session.query(
+                    """
+                    SELECT pupil_key, pp, fsm, send, gender, eal, results FROM submission_pupils
+                    WHERE submission_id = $1 ORDER BY ordinal
+                    """,
+                    .int(id)
+                ).map { row throws(StoreError) in
+                    StoredPupil(
+                        pupilKey: try row.text(0),
+                        characteristics: PupilCharacteristics(
+                            pp: try row.optionalText(1), fsm: try row.optionalText(2), send: try row.optionalText(3),
+                            gender: try row.optionalText(4), eal: try row.optionalText(5)),
+                        results: try row.text(6)
+                    )
+                }
+                try await session.query(
+                    "UPDATE submissions SET pupil_rows = $1 WHERE id = $2", .blob(try PupilRows.encode(pupils)), .int(id))
+            }
+        },
+        finish: ["DROP TABLE submission_pupils"]
     )
 }

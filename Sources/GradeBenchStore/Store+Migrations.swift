@@ -26,13 +26,17 @@ extension Store {
     /// Applies every migration not yet applied, each in its own transaction. Refuses, changing nothing,
     /// when the database is newer than this build.
     @discardableResult
-    public func migrate() async throws -> MigrationReport {
+    public func migrate() async throws -> MigrationReport { try await migrate(through: Migrations.latestVersion) }
+
+    /// Applies the migrations up to `version` (tests build older layouts with it).
+    @discardableResult
+    func migrate(through version: Int) async throws -> MigrationReport {
         let start = try await schemaVersion()
         guard start <= Migrations.latestVersion else {
             throw StoreError.schemaTooNew(found: start, known: Migrations.latestVersion)
         }
         guard !Migrations.retiredVersions.contains(start) else { throw StoreError.schemaRetired(found: start) }
-        for migration in Migrations.all where migration.version > start {
+        for migration in Migrations.all where migration.version > start && migration.version <= version {
             try await driver.withTransaction { session in
                 if driver.dialect == .postgres {
                     // Two processes migrating at once: the second waits, then sees the work done.
@@ -43,6 +47,10 @@ extension Store {
                 for statement in migration.statements(for: driver.dialect) {
                     try await session.query(SQLStatement(statement))
                 }
+                try await migration.convert?(session)
+                for statement in migration.finish {
+                    try await session.query(SQLStatement(statement))
+                }
                 try await session.query(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                     .int(migration.version), .text(migration.name), .int(Store.now())
@@ -50,6 +58,6 @@ extension Store {
             }
             logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
         }
-        return MigrationReport(from: start, to: Migrations.latestVersion)
+        return MigrationReport(from: start, to: max(start, version))
     }
 }

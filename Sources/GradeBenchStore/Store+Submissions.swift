@@ -12,21 +12,22 @@ extension Store {
             let now = Store.now()
             // A replaced submission keeps only its receipt: its pupils, sealed pseudonyms and aggregate go.
             let retire = """
-                UPDATE submissions SET state = 'replaced', pseudonyms_sealed = $3, partial_aggregate = $3
+                UPDATE submissions SET state = 'replaced', pseudonyms_sealed = $3, partial_aggregate = $3, pupil_rows = $3
                 WHERE school_urn = $1 AND collection_id = $2 AND state = 'active' RETURNING id
                 """
             func insert(replaces: String) -> String {
                 """
                 INSERT INTO submissions (school_urn, collection_id, state, received_at, row_count, pupil_count, subject_count,
                                          body_sha256, idempotency_key, replaces_id, user_id, pseudonyms_sealed,
-                                         partial_aggregate)
-                VALUES ($1, $2, 'active', $4, $5, $6, $7, $8, $9, \(replaces), $10, $11, $12) RETURNING id, replaces_id
+                                         partial_aggregate, pupil_rows)
+                VALUES ($1, $2, 'active', $4, $5, $6, $7, $8, $9, \(replaces), $10, $11, $12, $13) RETURNING id, replaces_id
                 """
             }
             var binds: [SQLValue] = [
                 .int(draft.school.rawValue), .text(draft.collectionID), .blob([]), .int(now), .int(draft.rowCount),
                 .int(draft.pupilCount), .int(draft.subjectCount), .text(draft.bodySHA256), .optional(draft.idempotencyKey),
                 .optional(draft.userID), .blob(draft.sealedPseudonyms), .blob(draft.partialAggregate),
+                .blob(try PupilRows.encode(draft.pupils)),
             ]
             let inserted: SQLRow
             switch driver.dialect {
@@ -40,61 +41,16 @@ extension Store {
             case .sqlite:
                 let previous = try await session.query(SQLStatement(retire, Array(binds[0...2]))).first?.int(0)
                 binds.append(.optional(previous))
-                inserted = try await session.query(SQLStatement(insert(replaces: "$13"), binds))[0]
+                inserted = try await session.query(SQLStatement(insert(replaces: "$14"), binds))[0]
             }
             let id = try inserted.int(0)
             let previous = try inserted.optionalInt(1)
-            if let previous {
-                try await session.query("DELETE FROM submission_pupils WHERE submission_id = $1", .int(previous))
-            }
-            try await insertPupils(draft.pupils, submissionID: id, session: session)
             return SubmissionRecord(
                 id: id, school: draft.school, collectionID: draft.collectionID, state: .active, receivedAt: now,
                 rowCount: draft.rowCount, pupilCount: draft.pupilCount, subjectCount: draft.subjectCount,
                 bodySHA256: draft.bodySHA256, idempotencyKey: draft.idempotencyKey, replacesID: previous
             )
         }
-    }
-
-    /// One row per pupil, results packed as `SUBJECT=GRADE;…`, by the fastest bulk path. Refuses a repeated
-    /// pupil × subject and codes that would break the packing (the store's own guarantees, whatever validated the rows).
-    private func insertPupils(_ pupils: [StoredPupil], submissionID: Int64, session: any SQLSession) async throws {
-        var rows: [[SQLValue]] = []
-        rows.reserveCapacity(pupils.count)
-        for (ordinal, pupil) in pupils.enumerated() {
-            try Self.checkPacked(pupil.results)
-            let c = pupil.characteristics
-            rows.append([
-                .int(submissionID), .text(pupil.pupilKey), .int(Int64(ordinal)), .optional(c.pp), .optional(c.fsm),
-                .optional(c.send), .optional(c.gender), .optional(c.eal), .text(pupil.results),
-            ])
-        }
-        try await session.bulkInsert(
-            into: "submission_pupils",
-            columns: ["submission_id", "pupil_key", "ordinal", "pp", "fsm", "send", "gender", "eal", "results"],
-            rows: rows
-        )
-    }
-
-    /// The packed results' shape: non-empty `SUBJECT=GRADE` pairs joined by `;`, each subject once.
-    private static func checkPacked(_ packed: String) throws(StoreError) {
-        var packed = packed
-        let valid = packed.withUTF8 { bytes -> Bool in
-            var subjects: [Range<Int>] = []
-            var start = 0
-            while start <= bytes.count {
-                let end = bytes[start...].firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
-                guard let equals = bytes[start..<end].firstIndex(of: UInt8(ascii: "=")), equals > start, equals + 1 < end,
-                    !bytes[(equals + 1)..<end].contains(UInt8(ascii: "="))
-                else { return false }
-                let subject = start..<equals
-                if subjects.contains(where: { bytes[$0].elementsEqual(bytes[subject]) }) { return false }
-                subjects.append(subject)
-                start = end + 1
-            }
-            return true
-        }
-        guard valid else { throw StoreError.rejected("A pupil's results must be SUBJECT=GRADE pairs, each subject once.") }
     }
 
     public func submission(id: Int64) async throws -> SubmissionRecord? {
@@ -146,31 +102,21 @@ extension Store {
 
     /// The rows of one submission, ordered by pupil key and subject.
     public func gradeRows(submissionID: Int64) async throws -> [StoredGradeRow] {
-        let pupils = try await read { session in
-            try await session.query(
-                """
-                SELECT pupil_key, ordinal, pp, fsm, send, gender, eal, results FROM submission_pupils
-                WHERE submission_id = $1 ORDER BY pupil_key
-                """,
-                .int(submissionID)
-            )
+        let stored = try await read { session in
+            try await session.query("SELECT pupil_rows FROM submissions WHERE id = $1", .int(submissionID)).first?.blob(0)
         }
         var rows: [StoredGradeRow] = []
-        for pupil in pupils {
+        for (ordinal, pupil) in try PupilRows.decode(stored ?? []).enumerated().sorted(by: { $0.1.pupilKey < $1.1.pupilKey }) {
             var results: [(String, String)] = []
-            for pair in try pupil.text(7).split(separator: ";") {
-                guard let equals = pair.firstIndex(of: "=") else { throw StoreError.corruptRow(column: 7) }
+            for pair in pupil.results.split(separator: ";") {
+                guard let equals = pair.firstIndex(of: "=") else { throw StoreError.corruptRow(column: 0) }
                 results.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
             }
-            let characteristics = PupilCharacteristics(
-                pp: try pupil.optionalText(2), fsm: try pupil.optionalText(3), send: try pupil.optionalText(4),
-                gender: try pupil.optionalText(5), eal: try pupil.optionalText(6)
-            )
             for (subject, grade) in results.sorted(by: { $0.0 < $1.0 }) {
                 rows.append(
                     StoredGradeRow(
-                        pupilKey: try pupil.text(0), pupilOrdinal: Int(try pupil.int(1)), subject: subject, grade: grade,
-                        characteristics: characteristics
+                        pupilKey: pupil.pupilKey, pupilOrdinal: ordinal, subject: subject, grade: grade,
+                        characteristics: pupil.characteristics
                     )
                 )
             }

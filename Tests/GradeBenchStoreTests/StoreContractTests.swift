@@ -51,6 +51,55 @@ struct StoreContractTests {
         }
     }
 
+    @Test("schema 2's pupil table becomes each submission's stored pupil rows", arguments: TestDatabase.available)
+    func pupilRowsMigration(database: TestDatabase) async throws {
+        try await database.withFreshLocation { location in
+            try await Store.with(location, logger: TestDatabase.logger) { store in
+                try await store.migrate(through: 2)
+                try await Samples.seed(store)
+                // Two submissions in schema 2's layout, pupil rows inserted out of ordinal order.
+                try await store.read { session in
+                    for (id, urn) in [(1, Samples.urnA), (2, Samples.urnB)] {
+                        try await session.query(
+                            """
+                            INSERT INTO submissions (id, school_urn, collection_id, state, received_at, row_count, pupil_count,
+                                                     subject_count, body_sha256, pseudonyms_sealed, partial_aggregate)
+                            OVERRIDING_SYSTEM VALUES ($1, $2, 'ks4-test', 'active', 0, 3, 2, 2, 'abc', $3, $3)
+                            """.replacingOccurrences(
+                                of: "OVERRIDING_SYSTEM", with: store.dialect == .postgres ? "OVERRIDING SYSTEM VALUE" : ""),
+                            .int(Int64(id)), .int(Int64(urn.rawValue)), .blob([1])
+                        )
+                    }
+                    let rows: [(Int64, String, Int64, String?, String?, String)] = [
+                        (1, "key-b", 1, "N", nil, "ART=4"), (1, "key-a", 0, "Y", "E", "MATH=9;ENGLANG=8"),
+                        (2, "key-c", 0, nil, nil, "MATH=U"),
+                    ]
+                    for (submission, key, ordinal, pp, send, results) in rows {
+                        try await session.query(
+                            """
+                            INSERT INTO submission_pupils (submission_id, pupil_key, ordinal, pp, fsm, send, gender, eal, results)
+                            VALUES ($1, $2, $3, $4, NULL, $5, 'F', NULL, $6)
+                            """,
+                            .int(submission), .text(key), .int(ordinal), .optional(pp), .optional(send), .text(results)
+                        )
+                    }
+                }
+                #expect(try await store.migrate() == MigrationReport(from: 2, to: Migrations.latestVersion))
+                let one = try await store.gradeRows(submissionID: 1)
+                #expect(one.map(\.pupilKey) == ["key-a", "key-a", "key-b"])
+                #expect(one.map(\.pupilOrdinal) == [0, 0, 1])
+                #expect(one.map(\.subject) == ["ENGLANG", "MATH", "ART"])
+                #expect(one.map(\.grade) == ["8", "9", "4"])
+                #expect(one[0].characteristics == PupilCharacteristics(pp: "Y", send: "E", gender: "F"))
+                #expect(one[2].characteristics == PupilCharacteristics(pp: "N", gender: "F"))
+                #expect(try await store.gradeRows(submissionID: 2).map(\.grade) == ["U"])
+                await #expect(throws: StoreError.self) {
+                    try await store.read { session in try await session.query("SELECT COUNT(*) FROM submission_pupils") }
+                }
+            }
+        }
+    }
+
     @Test("schools and collections register once; duplicates conflict", arguments: TestDatabase.available)
     func registry(database: TestDatabase) async throws {
         try await database.withStore { store in
@@ -230,6 +279,19 @@ struct StoreContractTests {
                 }
                 #expect(error?.code == "rejected", "\(broken)")
             }
+            // Keys and characteristics that would break the stored form are refused the same way.
+            let clean = Samples.pupils(6, tag: "a4")
+            for (key, characteristics) in [
+                ("", clean[0].characteristics), ("a4\tkey", clean[0].characteristics), ("a4\nkey", clean[0].characteristics),
+                (clean[0].pupilKey, PupilCharacteristics(pp: "")), (clean[0].pupilKey, PupilCharacteristics(eal: "Y\tN")),
+            ] {
+                var bad = clean
+                bad[0] = StoredPupil(pupilKey: key, characteristics: characteristics, results: clean[0].results)
+                let error = await #expect(throws: StoreError.self) {
+                    try await store.replaceSubmission(Samples.draft(Samples.urnA, pupils: bad), actor: "test")
+                }
+                #expect(error?.code == "rejected")
+            }
             #expect(try await store.activeSubmission(school: Samples.urnA, collectionID: "ks4-test")?.id == second.id)
             #expect(try await store.gradeRows(submissionID: second.id).count == 9)
             #expect(try await store.auditEvents().count == auditBefore)
@@ -254,30 +316,6 @@ struct StoreContractTests {
                 try await store.read { session in try await session.query("UPDATE snapshots SET school_count = 1") }
             }
             #expect(try await store.latestSnapshot(collectionID: "ks4-test")?.schoolCount == 6)
-        }
-    }
-
-    @Test("bulk insert round-trips awkward text, NULLs and bytes", arguments: TestDatabase.available)
-    func bulkInsert(database: TestDatabase) async throws {
-        try await database.withStore { store in
-            let texts = ["plain", "tab\there", "line\nbreak", "back\\slash", "\\N", "quote\"'", "café ✓", ""]
-            let rows: [[SQLValue]] = texts.enumerated().map { index, text in
-                [.int(Int64(index)), .text(text), index % 3 == 0 ? .null : .blob([0, 9, 10, 92, 255, UInt8(index)])]
-            }
-            let read = try await store.read { session in
-                try await session.query(SQLStatement(store.dialect.ddl("CREATE TABLE bulk_probe (n BIGINT, t TEXT, b {BLOB})")))
-                try await session.bulkInsert(into: "bulk_probe", columns: ["n", "t", "b"], rows: rows)
-                return try await session.query("SELECT n, t, b FROM bulk_probe ORDER BY n")
-            }
-            #expect(read.count == texts.count)
-            for (index, row) in read.enumerated() {
-                #expect(try row.text(1) == texts[index])
-                if index % 3 == 0 {
-                    #expect(row.values[2] == .null)
-                } else {
-                    #expect(try row.blob(2) == [0, 9, 10, 92, 255, UInt8(index)])
-                }
-            }
         }
     }
 

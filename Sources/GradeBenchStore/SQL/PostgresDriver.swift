@@ -116,64 +116,6 @@ struct PostgresSession: SQLSession {
         }
     }
 
-    /// `COPY table (columns) FROM STDIN` in text format, streamed in chunks of about 1 MiB.
-    func bulkInsert(into table: String, columns: [String], rows: [[SQLValue]]) async throws(StoreError) {
-        do {
-            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                var buffer = ByteBuffer()
-                buffer.reserveCapacity(1 << 20)
-                for row in rows {
-                    for (index, value) in row.enumerated() {
-                        if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-                        Self.writeCopyText(value, to: &buffer)
-                    }
-                    buffer.writeInteger(UInt8(ascii: "\n"))
-                    if buffer.readableBytes >= 1 << 20 {
-                        try await writer.write(buffer)
-                        buffer.clear()
-                    }
-                }
-                if buffer.readableBytes > 0 { try await writer.write(buffer) }
-            }
-        } catch let error as PSQLError {
-            throw Self.map(error, logger: logger)
-        } catch {
-            throw StoreError.failed("bulk-load rows")
-        }
-    }
-
-    /// One value in COPY's text format: `\N` for NULL, backslash escapes for text, `\\x…` hex for bytes.
-    static func writeCopyText(_ value: SQLValue, to buffer: inout ByteBuffer) {
-        switch value {
-        case .null: buffer.writeStaticString("\\N")
-        case .int(let int): buffer.writeString(String(int))
-        case .double(let double): buffer.writeString(String(double))
-        case .text(let text):
-            // Most text needs no escape: copy it whole.
-            guard text.utf8.contains(where: needsEscape) else {
-                buffer.writeString(text)
-                return
-            }
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
-                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
-                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
-                default: buffer.writeInteger(byte)
-                }
-            }
-        case .blob(let bytes):
-            // bytea's hex input (\x…), with its backslash escaped for the text format.
-            buffer.writeStaticString("\\\\x")
-            buffer.writeBytes(bytes.hexString.utf8)
-        }
-    }
-
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
-    }
-
     static func convert(_ row: PostgresRow) -> SQLRow {
         SQLRow(
             values: row.map { cell -> SQLValue in

@@ -25,35 +25,6 @@ public enum SQLDialect: String, Sendable {
 public protocol SQLSession: Sendable {
     @discardableResult
     func query(_ statement: SQLStatement) async throws(StoreError) -> [SQLRow]
-
-    /// Inserts many rows into one table as fast as the database allows (PostgreSQL: `COPY`).
-    func bulkInsert(into table: String, columns: [String], rows: [[SQLValue]]) async throws(StoreError)
-}
-
-extension SQLSession {
-    /// Multi-row `INSERT`s in batches that stay under both databases' bound-parameter limits.
-    func insertInBatches(into table: String, columns: [String], rows: [[SQLValue]]) async throws(StoreError) {
-        let batch = max(1, 10_000 / max(columns.count, 1))
-        var start = 0
-        while start < rows.count {
-            let slice = rows[start..<min(start + batch, rows.count)]
-            var placeholders: [String] = []
-            placeholders.reserveCapacity(slice.count)
-            var binds: [SQLValue] = []
-            binds.reserveCapacity(slice.count * columns.count)
-            for (offset, row) in slice.enumerated() {
-                let base = offset * columns.count
-                placeholders.append("(" + (1...columns.count).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                binds += row
-            }
-            try await query(
-                SQLStatement(
-                    "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + placeholders.joined(separator: ", "), binds
-                )
-            )
-            start += batch
-        }
-    }
 }
 
 extension SQLSession {

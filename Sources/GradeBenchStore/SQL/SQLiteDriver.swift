@@ -118,10 +118,6 @@ struct SQLiteSession: SQLSession {
         }
     }
 
-    func bulkInsert(into table: String, columns: [String], rows: [[SQLValue]]) async throws(StoreError) {
-        try await insertInBatches(into: table, columns: columns, rows: rows)
-    }
-
     /// `$1` → `?1`: SQLite binds `?NNN` by position, as PostgreSQL binds `$NNN`.
     static func positional(_ sql: String) -> String {
         guard sql.contains("$") else { return sql }
