@@ -15,19 +15,20 @@ enum PupilRows {
     static func encode(_ pupils: [StoredPupil]) throws(StoreError) -> [UInt8] {
         var out = header
         out.reserveCapacity(header.count + pupils.count * 160)
+        var subjects: [Range<Int>] = []
         for pupil in pupils {
             guard !pupil.pupilKey.isEmpty else { throw refusal }
             try append(pupil.pupilKey, to: &out)
             let c = pupil.characteristics
-            for value in [c.pp, c.fsm, c.send, c.gender, c.eal] {
-                out.append(UInt8(ascii: "\t"))
-                guard let value else { continue }
-                guard !value.isEmpty else { throw refusal }
-                try append(value, to: &out)
-            }
+            try appendCharacteristic(c.pp, to: &out)
+            try appendCharacteristic(c.fsm, to: &out)
+            try appendCharacteristic(c.send, to: &out)
+            try appendCharacteristic(c.gender, to: &out)
+            try appendCharacteristic(c.eal, to: &out)
             out.append(UInt8(ascii: "\t"))
-            try checkPacked(pupil.results)
+            let start = out.count
             try append(pupil.results, to: &out)
+            try checkPacked(out, from: start, subjects: &subjects)
             out.append(UInt8(ascii: "\n"))
         }
         return out
@@ -59,33 +60,33 @@ enum PupilRows {
         "A pupil row must have a key, characteristics without control characters, and results as SUBJECT=GRADE pairs, each subject once."
     )
 
-    private static func append(_ text: String, to out: inout [UInt8]) throws(StoreError) {
-        var text = text
-        let clean = text.withUTF8 { bytes in
-            out.append(contentsOf: bytes)
-            return !bytes.contains { $0 < 0x20 || $0 == 0x7F }
-        }
-        guard clean else { throw refusal }
+    private static func appendCharacteristic(_ value: String?, to out: inout [UInt8]) throws(StoreError) {
+        out.append(UInt8(ascii: "\t"))
+        guard let value else { return }
+        guard !value.isEmpty else { throw refusal }
+        try append(value, to: &out)
     }
 
-    /// The packed results' shape: non-empty `SUBJECT=GRADE` pairs joined by `;`, each subject once.
-    private static func checkPacked(_ packed: String) throws(StoreError) {
-        var packed = packed
-        let valid = packed.withUTF8 { bytes -> Bool in
-            var subjects: [Range<Int>] = []
-            var start = 0
-            while start <= bytes.count {
-                let end = bytes[start...].firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
-                guard let equals = bytes[start..<end].firstIndex(of: UInt8(ascii: "=")), equals > start, equals + 1 < end,
-                    !bytes[(equals + 1)..<end].contains(UInt8(ascii: "="))
-                else { return false }
-                let subject = start..<equals
-                if subjects.contains(where: { bytes[$0].elementsEqual(bytes[subject]) }) { return false }
-                subjects.append(subject)
-                start = end + 1
-            }
-            return true
+    /// Appends the text, refusing control characters (they would break the line and field structure).
+    private static func append(_ text: String, to out: inout [UInt8]) throws(StoreError) {
+        let start = out.count
+        out.append(contentsOf: text.utf8)
+        for index in start..<out.count where out[index] < 0x20 || out[index] == 0x7F { throw refusal }
+    }
+
+    /// The packed results at `out[start...]`: non-empty `SUBJECT=GRADE` pairs joined by `;`, each subject once.
+    private static func checkPacked(_ out: [UInt8], from start: Int, subjects: inout [Range<Int>]) throws(StoreError) {
+        subjects.removeAll(keepingCapacity: true)
+        var pair = start
+        while pair <= out.count {
+            let end = out[pair...].firstIndex(of: UInt8(ascii: ";")) ?? out.count
+            guard let equals = out[pair..<end].firstIndex(of: UInt8(ascii: "=")), equals > pair, equals + 1 < end,
+                !out[(equals + 1)..<end].contains(UInt8(ascii: "="))
+            else { throw refusal }
+            let subject = pair..<equals
+            if subjects.contains(where: { out[$0].elementsEqual(out[subject]) }) { throw refusal }
+            subjects.append(subject)
+            pair = end + 1
         }
-        guard valid else { throw refusal }
     }
 }
