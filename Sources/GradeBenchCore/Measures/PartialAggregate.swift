@@ -45,8 +45,6 @@ public struct MeasureTally: Codable, Hashable, Sendable {
     }
 }
 
-/// One school's contribution to a collection, computed when its submission is accepted: everything publication
-/// and the school's own analytics need, as sums that merge by addition.
 /// A headline figure summed per pupil group; the raw value is its name in the stored form.
 public enum MeasureFigure: String, CaseIterable, Sendable {
     case a8Sum = "a8.sum", a8SumSquares = "a8.sumSquares", em4, em5
@@ -64,6 +62,8 @@ extension KS4PupilMeasures {
     }
 }
 
+/// One school's contribution to a collection, computed when its submission is accepted: everything publication
+/// and the school's own analytics need, as sums that merge by addition.
 public struct PartialAggregate: Codable, Hashable, Sendable {
     public var keyStage: KeyStage
     public var pupils: Int
