@@ -1,0 +1,60 @@
+import Testing
+
+@testable import GradeBenchCore
+
+/// The audit's linear bounds against systems solved by hand.
+@Suite("Linear bounds")
+struct LinearBoundsTests {
+    @Test func oneRowOfSuppressedCounts() throws {
+        // y1 + y2 = 15, each at least 1: y1 ∈ [1, 14].
+        let lp = try #require(LinearBounds(coefficients: [[1, 1]], rightHandSide: [15], lower: [1, 1]))
+        #expect(lp.bounds(of: 0) == (1, 14))
+        #expect(lp.bounds(of: 1) == (1, 14))
+    }
+
+    @Test func aRectangleOfSuppressedCells() throws {
+        // Rows: y11 + y12 = 10, y21 + y22 = 20; columns: y11 + y21 = 12, y12 + y22 = 18. With y11 = t:
+        // y12 = 10 − t, y21 = 12 − t, y22 = 8 + t, all ≥ 0 → t ∈ [0, 10]; y22 ∈ [8, 18].
+        let lp = try #require(
+            LinearBounds(
+                coefficients: [[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]], rightHandSide: [10, 20, 12, 18],
+                lower: [0, 0, 0, 0]
+            )
+        )
+        #expect(lp.bounds(of: 0) == (0, 10))
+        #expect(lp.bounds(of: 2) == (2, 12))
+        #expect(lp.bounds(of: 3) == (8, 18))
+    }
+
+    @Test func aDifferenceOfTwoPublishedTotalsPinsTheCell() throws {
+        // A group and its complement against all pupils: y + 37 = 40 (as y = 3) — pinned.
+        let lp = try #require(LinearBounds(coefficients: [[1]], rightHandSide: [3], lower: [0]))
+        #expect(lp.bounds(of: 0) == (3, 3))
+    }
+
+    @Test func unboundedAndInfeasibleSystems() throws {
+        // y1 − y2 = 0: y1 can be anything from 0 up.
+        let open = try #require(LinearBounds(coefficients: [[1, -1]], rightHandSide: [0], lower: [0, 0]))
+        #expect(open.bounds(of: 0).lower == 0 && open.bounds(of: 0).upper == nil)
+        // y1 + y2 = 1 with both at least 1: no solution.
+        #expect(LinearBounds(coefficients: [[1, 1]], rightHandSide: [1], lower: [1, 1]) == nil)
+    }
+
+    @Test func redundantAndDegenerateRows() throws {
+        // The same row twice and a row of zeros: y1 + y2 = 10 → y1 ∈ [0, 10].
+        let lp = try #require(
+            LinearBounds(coefficients: [[1, 1], [1, 1], [0, 0]], rightHandSide: [10, 10, 0], lower: [0, 0]))
+        #expect(lp.bounds(of: 0) == (0, 10))
+    }
+
+    @Test func aChainAcrossThreeTables() throws {
+        // y1 + y2 = 12 (a row), y2 + y3 = 9 (a column), y3 + y4 = 30 (another row), each ≥ 1.
+        // y2 ≤ min(11, 8) = 8, y2 ≥ 1; y1 = 12 − y2 ∈ [4, 11]; y3 = 9 − y2 ∈ [1, 8]; y4 = 30 − y3 ∈ [22, 29].
+        let lp = try #require(
+            LinearBounds(
+                coefficients: [[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1]], rightHandSide: [12, 9, 30], lower: [1, 1, 1, 1]))
+        #expect(lp.bounds(of: 0) == (4, 11))
+        #expect(lp.bounds(of: 1) == (1, 8))
+        #expect(lp.bounds(of: 3) == (22, 29))
+    }
+}
