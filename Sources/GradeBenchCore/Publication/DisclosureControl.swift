@@ -30,7 +30,12 @@ public struct DisclosureControl: Sendable {
     /// is more than rounding leaves them) and that every suppressed count is at least 1 (true zeros are published).
     /// With k suppressed counts summing to S, each lies in [1, S − (k − 1)]: an interval of width S − k. Cells are
     /// added, smallest first, until that width reaches the policy's minimum and no suppressed count stands alone.
-    public func protect(_ distribution: Distribution, key: DistributionKey) -> (PublishedDistribution, [SuppressedCell]) {
+    ///
+    /// `forced` names grade positions to suppress as well and `withhold` withholds the whole distribution: what
+    /// protection across linked distributions (`SubjectProtection`) decides.
+    public func protect(
+        _ distribution: Distribution, key: DistributionKey, forced: Set<Int> = [], withhold: Bool = false
+    ) -> (PublishedDistribution, [SuppressedCell]) {
         let grades = distribution.subject.scale.grades
         let hasPoints = grades.contains { $0.points != nil }
         func withheld(_ reason: SuppressionReason) -> (PublishedDistribution, [SuppressedCell]) {
@@ -46,6 +51,7 @@ public struct DisclosureControl: Sendable {
         }
 
         if let reason = primaryReason(distribution.entries, isBase: true) { return withheld(reason) }
+        if withhold { return withheld(.secondary) }
         let counts = distribution.grades.map(\.total)
         if policy.groupAttributeRule, let largest = counts.max(),
             largest >= distribution.entries.total - policy.groupAttributeMaximumOthers
@@ -53,7 +59,9 @@ public struct DisclosureControl: Sendable {
             return withheld(.groupAttribute)
         }
 
-        var reasons: [SuppressionReason?] = distribution.grades.map { primaryReason($0) }
+        var reasons: [SuppressionReason?] = distribution.grades.indices.map { index in
+            primaryReason(distribution.grades[index]) ?? (forced.contains(index) ? .secondary : nil)
+        }
         if policy.secondarySuppression {
             while true {
                 let suppressed = reasons.indices.filter { reasons[$0] != nil }

@@ -1,0 +1,236 @@
+/// Protects all of one subject's distributions together, because they are linked: a distribution's grades add up
+/// to its entries; the groups of one characteristic (with the pupils who have none) add up to all pupils; the
+/// families of one school attribute (with the schools that have none) add up to all schools.
+///
+/// After each distribution is protected on its own, an audit computes for every suppressed cell the interval an
+/// attacker can derive from everything published (`LinearBounds`). The attacker is assumed to know every published
+/// count exactly, and how many pupils lack each characteristic and how many schools lack each band — more than
+/// rounding and the tables tell — so the intervals are, if anything, narrower than a real attacker's. Where an
+/// interval is narrower than the policy's minimum width, the smallest published count it is linked with is
+/// suppressed too (or, if only totals remain, a linked distribution is withheld), and the audit runs again.
+public struct SubjectProtection: Sendable {
+    public let control: DisclosureControl
+
+    public init(control: DisclosureControl) {
+        self.control = control
+    }
+
+    /// Every distribution of one subject as published, and the suppression report.
+    public func protect(
+        _ distributions: [DistributionKey: Distribution]
+    ) -> (published: [DistributionKey: PublishedDistribution], report: [SuppressedCell]) {
+        var forced: [DistributionKey: Set<Int>] = [:]
+        var withheld: Set<DistributionKey> = []
+        let model = LinkModel(distributions)
+        while true {
+            let outcome = protectEach(distributions, forced: forced, withheld: withheld)
+            guard control.policy.secondarySuppression,
+                let addition = model.weakestLink(suppressed: outcome.suppressed, width: Double(control.policy.minimumIntervalWidth))
+            else { return (outcome.published, outcome.report) }
+            if addition.column == model.entriesColumn(addition.key) {
+                withheld.insert(addition.key)
+            } else {
+                forced[addition.key, default: []].insert(addition.column)
+            }
+        }
+    }
+
+    private func protectEach(
+        _ distributions: [DistributionKey: Distribution], forced: [DistributionKey: Set<Int>], withheld: Set<DistributionKey>
+    ) -> (published: [DistributionKey: PublishedDistribution], report: [SuppressedCell], suppressed: Set<LinkModel.Cell>) {
+        var published: [DistributionKey: PublishedDistribution] = [:]
+        var report: [SuppressedCell] = []
+        var suppressed: Set<LinkModel.Cell> = []
+        for (key, distribution) in distributions {
+            let (table, cells) = control.protect(
+                distribution, key: key, forced: forced[key] ?? [], withhold: withheld.contains(key))
+            published[key] = table
+            report += cells
+            if table.entries == .suppressed { suppressed.insert(LinkModel.Cell(key: key, column: table.grades.count)) }
+            for (column, grade) in table.grades.enumerated() where grade.count == .suppressed {
+                suppressed.insert(LinkModel.Cell(key: key, column: column))
+            }
+        }
+        return (published, report.sorted { ($0.key, $0.cell) < ($1.key, $1.cell) }, suppressed)
+    }
+}
+
+/// The linear relations between one subject's cells, and the audit over them.
+struct LinkModel {
+    /// A grade count (`column` < the scale's grade count) or the entries (`column` == the grade count).
+    struct Cell: Hashable, Comparable {
+        let key: DistributionKey
+        let column: Int
+
+        static func < (lhs: Cell, rhs: Cell) -> Bool { (lhs.key, lhs.column) < (rhs.key, rhs.column) }
+    }
+
+    /// Σ coefficient × cell = (known constant); the constant follows from the true values.
+    struct Relation {
+        let terms: [(cell: Cell, coefficient: Double)]
+    }
+
+    let values: [Cell: Int]
+    let relations: [Relation]
+    private let gradeCount: [DistributionKey: Int]
+    private let relationsOf: [Cell: [Int]]
+
+    init(_ distributions: [DistributionKey: Distribution]) {
+        var values: [Cell: Int] = [:]
+        var gradeCount: [DistributionKey: Int] = [:]
+        for (key, distribution) in distributions {
+            gradeCount[key] = distribution.grades.count
+            for (column, cell) in distribution.grades.enumerated() { values[Cell(key: key, column: column)] = cell.total }
+            values[Cell(key: key, column: distribution.grades.count)] = distribution.entries.total
+        }
+        var relations: [Relation] = []
+        // A distribution's grades add up to its entries.
+        for (key, count) in gradeCount {
+            relations.append(
+                Relation(terms: (0..<count).map { (Cell(key: key, column: $0), 1.0) } + [(Cell(key: key, column: count), -1.0)]))
+        }
+        // The groups of one characteristic, within a family and a column, add up to at most all pupils.
+        let families = Set(distributions.keys.map(\.family))
+        let groups = Set(distributions.keys.map(\.group))
+        let subject = distributions.keys.first?.subject ?? ""
+        for family in families {
+            let allKey = DistributionKey(family: family, subject: subject, group: .all)
+            guard let count = gradeCount[allKey] else { continue }
+            for column in PupilCharacteristics.columns {
+                let members = column.values.map {
+                    DistributionKey(family: family, subject: subject, group: PupilGroup(dimension: column.name, value: $0))
+                }
+                .filter { gradeCount[$0] != nil }
+                guard !members.isEmpty else { continue }
+                for position in 0...count {
+                    relations.append(
+                        Relation(
+                            terms: members.map { (Cell(key: $0, column: position), 1.0) } + [(Cell(key: allKey, column: position), -1.0)]))
+                }
+            }
+        }
+        // The families of one attribute, within a group and a column, add up to at most all schools.
+        for group in groups {
+            let allKey = DistributionKey(family: .all, subject: subject, group: group)
+            guard let count = gradeCount[allKey] else { continue }
+            for dimension in Family.Dimension.allCases {
+                let members = families.filter { $0.dimension == dimension }.map {
+                    DistributionKey(family: $0, subject: subject, group: group)
+                }
+                .filter { gradeCount[$0] != nil }
+                guard !members.isEmpty else { continue }
+                for position in 0...count {
+                    relations.append(
+                        Relation(
+                            terms: members.map { (Cell(key: $0, column: position), 1.0) } + [(Cell(key: allKey, column: position), -1.0)]))
+                }
+            }
+        }
+        var relationsOf: [Cell: [Int]] = [:]
+        for (index, relation) in relations.enumerated() {
+            for term in relation.terms { relationsOf[term.cell, default: []].append(index) }
+        }
+        self.values = values
+        self.relations = relations
+        self.gradeCount = gradeCount
+        self.relationsOf = relationsOf
+    }
+
+    func entriesColumn(_ key: DistributionKey) -> Int { gradeCount[key]! }
+
+    /// The attacker's interval for every suppressed cell: minimum and maximum (nil when unbounded).
+    func intervals(suppressed: Set<Cell>) -> [Cell: (lower: Double, upper: Double?)] {
+        var result: [Cell: (lower: Double, upper: Double?)] = [:]
+        for component in components(suppressed) {
+            let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+            var rows: [[Double]] = []
+            var rightHandSide: [Double] = []
+            var seen: Set<Int> = []
+            for cell in component {
+                for index in relationsOf[cell] ?? [] where seen.insert(index).inserted {
+                    var row = [Double](repeating: 0, count: component.count)
+                    var constant = 0.0
+                    for term in relations[index].terms {
+                        guard let column = position[term.cell] else { continue }
+                        row[column] += term.coefficient
+                        constant += term.coefficient * Double(values[term.cell] ?? 0)
+                    }
+                    rows.append(row)
+                    rightHandSide.append(constant)
+                }
+            }
+            // A count suppressed inside a published distribution is known not to be zero (true zeros are published).
+            let lower = component.map { cell -> Double in
+                let entries = Cell(key: cell.key, column: entriesColumn(cell.key))
+                return cell.column != entries.column && !suppressed.contains(entries) ? 1 : 0
+            }
+            guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: lower) else {
+                preconditionFailure("the true values do not satisfy the tables' own relations")
+            }
+            for (index, cell) in component.enumerated() { result[cell] = bounds.bounds(of: index) }
+        }
+        return result
+    }
+
+    /// The next cell to suppress, or `nil` when every suppressed cell is protected.
+    ///
+    /// First, no relation may hold exactly one suppressed cell (it would be the published total less the published
+    /// rest: a group less its complement, a family less the others): the smallest non-zero published cell of such a
+    /// relation is suppressed. Then the audit: for the first suppressed cell (in table order) whose interval is
+    /// narrower than `width`, the smallest non-zero published cell linked with its component whose suppression
+    /// widens that interval; failing that, a linked distribution is withheld.
+    func weakestLink(suppressed: Set<Cell>, width: Double) -> Cell? {
+        for relation in relations {
+            let hidden = relation.terms.filter { suppressed.contains($0.cell) }
+            guard hidden.count == 1 else { continue }
+            let candidates = relation.terms.map(\.cell).filter { !suppressed.contains($0) && (values[$0] ?? 0) > 0 }
+            if let next = smallest(candidates) { return next }
+        }
+        let intervals = intervals(suppressed: suppressed)
+        for cell in intervals.keys.sorted() {
+            let interval = intervals[cell]!
+            guard let upper = interval.upper, upper - interval.lower < width - 1e-6 else { continue }
+            let component = components(suppressed).first { $0.contains(cell) }!
+            let linked = Set(component.flatMap { (relationsOf[$0] ?? []).flatMap { relations[$0].terms.map(\.cell) } })
+            let candidates = linked.filter { !suppressed.contains($0) && (values[$0] ?? 0) > 0 }.sorted {
+                (values[$0]!, $0) < (values[$1]!, $1)
+            }
+            for candidate in candidates {
+                var trial = suppressed
+                trial.insert(candidate)
+                let widened = self.intervals(suppressed: trial)[cell]!
+                if widened.upper.map({ $0 - widened.lower > upper - interval.lower + 1e-6 }) ?? true { return candidate }
+            }
+            // Nothing published widens it: withhold the cell's own distribution, then a linked one.
+            let entries = Cell(key: cell.key, column: entriesColumn(cell.key))
+            if !suppressed.contains(entries) { return entries }
+            if let other = linked.map({ Cell(key: $0.key, column: entriesColumn($0.key)) }).filter({ !suppressed.contains($0) }).min() {
+                return other
+            }
+        }
+        return nil
+    }
+
+    private func smallest(_ cells: [Cell]) -> Cell? {
+        cells.min { (values[$0] ?? 0, $0) < (values[$1] ?? 0, $1) }
+    }
+
+    /// Suppressed cells grouped by the relations that link them.
+    private func components(_ suppressed: Set<Cell>) -> [[Cell]] {
+        var parent: [Cell: Cell] = [:]
+        func root(_ cell: Cell) -> Cell {
+            var cell = cell
+            while let next = parent[cell], next != cell { cell = next }
+            return cell
+        }
+        for cell in suppressed { parent[cell] = cell }
+        for relation in relations {
+            let members = relation.terms.map(\.cell).filter { suppressed.contains($0) }
+            guard let first = members.first else { continue }
+            for other in members.dropFirst() { parent[root(other)] = root(first) }
+        }
+        var groups: [Cell: [Cell]] = [:]
+        for cell in suppressed.sorted() { groups[root(cell), default: []].append(cell) }
+        return groups.keys.sorted().map { groups[$0]! }
+    }
+}
