@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Pure domain: scales, subjects, measures, disclosure control, pseudonymisation, policies. No I/O.
@@ -88,7 +89,11 @@ let package = Package(
         ),
         .testTarget(
             name: "GradeBenchCoreTests",
-            dependencies: ["GradeBenchCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "GradeBenchCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Shared by the test targets: fresh SQLite files and PostgreSQL databases for each test.

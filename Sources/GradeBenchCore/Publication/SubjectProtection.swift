@@ -85,7 +85,10 @@ struct LinkModel {
         }
         var relations: [Relation] = []
         // A distribution's grades add up to its entries.
-        for (key, count) in gradeCount {
+        // Every order below is sorted: dictionaries and sets iterate in an order that differs between instances
+        // and runs, and the suppression pattern must not.
+        for key in gradeCount.keys.sorted() {
+            let count = gradeCount[key]!
             relations.append(
                 Relation(terms: (0..<count).map { (Cell(key: key, column: $0), 1.0) } + [(Cell(key: key, column: count), -1.0)]))
         }
@@ -93,7 +96,7 @@ struct LinkModel {
         let families = Set(distributions.keys.map(\.family))
         let groups = Set(distributions.keys.map(\.group))
         let subject = distributions.keys.first?.subject ?? ""
-        for family in families {
+        for family in families.sorted() {
             let allKey = DistributionKey(family: family, subject: subject, group: .all)
             guard let count = gradeCount[allKey] else { continue }
             for column in PupilCharacteristics.columns {
@@ -110,11 +113,11 @@ struct LinkModel {
             }
         }
         // The families of one attribute, within a group and a column, add up to at most all schools.
-        for group in groups {
+        for group in groups.sorted() {
             let allKey = DistributionKey(family: .all, subject: subject, group: group)
             guard let count = gradeCount[allKey] else { continue }
             for dimension in Family.Dimension.allCases {
-                let members = families.filter { $0.dimension == dimension }.map {
+                let members = families.sorted().filter { $0.dimension == dimension }.map {
                     DistributionKey(family: $0, subject: subject, group: group)
                 }
                 .filter { gradeCount[$0] != nil }
@@ -142,6 +145,20 @@ struct LinkModel {
     func intervals(suppressed: Set<Cell>) -> [Cell: (lower: Double, upper: Double?)] {
         var result: [Cell: (lower: Double, upper: Double?)] = [:]
         for component in components(suppressed) {
+            let bounds = linearBounds(component, suppressed: suppressed)
+            for (index, cell) in component.enumerated() { result[cell] = bounds.bounds(of: index) }
+        }
+        return result
+    }
+
+    /// The attacker's interval for one suppressed cell (only its component is solved).
+    func interval(of cell: Cell, suppressed: Set<Cell>) -> (lower: Double, upper: Double?) {
+        let component = components(suppressed).first { $0.contains(cell) }!
+        return linearBounds(component, suppressed: suppressed).bounds(of: component.firstIndex(of: cell)!)
+    }
+
+    private func linearBounds(_ component: [Cell], suppressed: Set<Cell>) -> LinearBounds {
+        do {
             let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
             var rows: [[Double]] = []
             var rightHandSide: [Double] = []
@@ -167,9 +184,8 @@ struct LinkModel {
             guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: lower) else {
                 preconditionFailure("the true values do not satisfy the tables' own relations")
             }
-            for (index, cell) in component.enumerated() { result[cell] = bounds.bounds(of: index) }
+            return bounds
         }
-        return result
     }
 
     /// The next cell to suppress, or `nil` when every suppressed cell is protected.
@@ -188,8 +204,8 @@ struct LinkModel {
         }
         let intervals = intervals(suppressed: suppressed)
         for cell in intervals.keys.sorted() {
-            let interval = intervals[cell]!
-            guard let upper = interval.upper, upper - interval.lower < width - 1e-6 else { continue }
+            let current = intervals[cell]!
+            guard let upper = current.upper, upper - current.lower < width - 1e-6 else { continue }
             let component = components(suppressed).first { $0.contains(cell) }!
             let linked = Set(component.flatMap { (relationsOf[$0] ?? []).flatMap { relations[$0].terms.map(\.cell) } })
             let candidates = linked.filter { !suppressed.contains($0) && (values[$0] ?? 0) > 0 }.sorted {
@@ -198,8 +214,8 @@ struct LinkModel {
             for candidate in candidates {
                 var trial = suppressed
                 trial.insert(candidate)
-                let widened = self.intervals(suppressed: trial)[cell]!
-                if widened.upper.map({ $0 - widened.lower > upper - interval.lower + 1e-6 }) ?? true { return candidate }
+                let widened = interval(of: cell, suppressed: trial)
+                if widened.upper.map({ $0 - widened.lower > upper - current.lower + 1e-6 }) ?? true { return candidate }
             }
             // Nothing published widens it: withhold the cell's own distribution, then a linked one.
             let entries = Cell(key: cell.key, column: entriesColumn(cell.key))

@@ -1,0 +1,117 @@
+import PropertyBased
+import Testing
+
+@testable import GradeBenchCore
+
+/// Random collections of schools — tiny schools, a dominant school, a niche subject, skewed groups — protected
+/// with the default policy, then checked with the attacker's arithmetic and the raw per-school figures.
+@Suite("Disclosure control properties")
+struct DisclosurePropertyTests {
+    static let grades = ["9", "8", "7", "6", "5", "4", "3", "2", "1", "U"]
+    static let regions = ["London", "North", "South"]
+
+    /// One generated collection: per school its region and, per pp value, counts by grade of one subject.
+    struct Collection: Sendable, CustomStringConvertible {
+        let schools: [(region: String, yes: [Int], no: [Int])]
+        var description: String { schools.map { "\($0.region) Y\($0.yes) N\($0.no)" }.joined(separator: "; ") }
+
+        var contributions: [Contribution] {
+            schools.enumerated().map { index, school in
+                func tally(_ counts: [Int]) -> GradeTally {
+                    var tally = GradeTally()
+                    for (grade, count) in zip(DisclosurePropertyTests.grades, counts) where count > 0 { tally.counts[grade] = count }
+                    tally.entries = counts.reduce(0, +)
+                    return tally
+                }
+                var aggregate = PartialAggregate(keyStage: .ks4)
+                aggregate.subjects["ART"] = [
+                    "all": tally(zip(school.yes, school.no).map(+)), "pp=Y": tally(school.yes), "pp=N": tally(school.no),
+                ]
+                aggregate.pupils = (school.yes + school.no).reduce(0, +)
+                let registry = School(
+                    urn: URN(rawValue: 200_000 + index)!, name: "P\(index)", region: school.region, type: "academy",
+                    phase: "secondary")
+                return Contribution(school: registry, aggregate: aggregate)
+            }
+        }
+    }
+
+    /// 3–14 schools; each school's size (tiny to dominant) scales its counts; pp=Y pupils are skewed to a few grades.
+    nonisolated(unsafe) static let collections = Gen.int(in: 0...Int.max).array(of: 3...14).map { seeds in
+        Collection(
+            schools: seeds.map { seed in
+                var state = UInt64(truncatingIfNeeded: seed) | 1
+                func next(_ bound: Int) -> Int {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return Int((state >> 33) % UInt64(bound))
+                }
+                let scale = [0, 1, 1, 2, 4, 12][next(6)]  // 0: tiny, 12: dominant
+                let yes = grades.indices.map { index in index >= 2 && index <= 5 ? next(3) * scale : next(2) * next(2) }
+                let no = grades.indices.map { _ in next(5) * max(scale, 1) }
+                return (regions[next(3)], yes, no)
+            }
+        )
+    }
+
+    static let control = DisclosureControl(policy: DisclosureControlTests.policy)
+
+    @Test func protectedCollectionsDiscloseNoSmallCountsOrSchools() async {
+        await propertyCheck(count: 12, input: Self.collections) { collection in Self.check(collection) }
+    }
+
+    static func check(_ collection: Collection) {
+        guard let tables = try? BenchmarkTables(keyStage: .ks4, contributions: collection.contributions, catalogue: .standard, coalition: 2)
+        else {
+            Issue.record("tables failed")
+            return
+        }
+        let published = SubjectProtection(control: Self.control).protect(tables.distributions).published
+        // Raw per-school counts for every cell, to check thresholds and the p% rule without the code under test.
+        var raw: [DistributionKey: [[Int]]] = [:]  // key → per school → grade counts + entries
+        for contribution in collection.contributions {
+            for family in Family.families(of: contribution.school) {
+                for (name, tally) in contribution.aggregate.subjects["ART"]! {
+                    let key = DistributionKey(family: family, subject: "ART", group: PupilGroup(name)!)
+                    raw[key, default: []].append(Self.grades.map { tally.counts[$0] ?? 0 } + [tally.entries])
+                }
+            }
+        }
+        for (key, table) in published {
+            let schools = raw[key]!
+            func safe(_ column: Int) -> Bool {
+                let values = schools.map { $0[column] }.filter { $0 > 0 }.sorted(by: >)
+                let total = values.reduce(0, +)
+                guard total > 0 else { return true }
+                let others = total - values.prefix(3).reduce(0, +)
+                return total >= 10 && values.count >= 5 && Double(others) >= 0.1 * Double(values[0])
+            }
+            guard case .value(let entries) = table.entries else { continue }
+            #expect(safe(Self.grades.count), "\(key) entries \(entries)")
+            for (column, grade) in table.grades.enumerated() {
+                if case .value = grade.count { #expect(safe(column), "\(key) grade \(grade.code)") }
+            }
+            #expect(table.grades.filter { $0.count == .suppressed }.count != 1, "\(key): a lone suppressed count")
+        }
+        // No relation leaves exactly one suppressed cell (group less complement, region less the others).
+        let suppressed = { (key: DistributionKey, column: Int) -> Bool in
+            guard let table = published[key] else { return false }
+            return column == Self.grades.count ? table.entries == .suppressed : table.grades[column].count == .suppressed
+        }
+        let families = [Family.all] + Self.regions.map { Family(dimension: .region, value: $0) }
+        for column in 0...Self.grades.count {
+            for family in families where published[DistributionKey(family: family, subject: "ART", group: .all)] != nil {
+                let cells = ["all", "pp=Y", "pp=N"].map { DistributionKey(family: family, subject: "ART", group: PupilGroup($0)!) }
+                let hidden = cells.filter { suppressed($0, column) }.count
+                #expect(hidden != 1, "\(family) pp column \(column)")
+            }
+            for group in ["all", "pp=Y", "pp=N"].map({ PupilGroup($0)! }) {
+                let cells = families.map { DistributionKey(family: $0, subject: "ART", group: group) }
+                    .filter { published[$0] != nil }
+                let hidden = cells.filter { suppressed($0, column) }.count
+                #expect(hidden != 1, "\(group) regions column \(column)")
+            }
+        }
+        // Deterministic: the same input protects to the same output.
+        #expect(SubjectProtection(control: Self.control).protect(tables.distributions).published == published)
+    }
+}
