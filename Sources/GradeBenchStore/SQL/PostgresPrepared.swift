@@ -74,7 +74,7 @@ enum PostgresPrepared {
     private static let digits: [any Digit.Type] = [D0.self, D1.self, D2.self, D3.self, D4.self, D5.self, D6.self, D7.self]
 }
 
-protocol Digit { static var value: Int { get } }
+protocol Digit: SendableMetatype { static var value: Int { get } }
 enum D0: Digit { static let value = 0 }
 enum D1: Digit { static let value = 1 }
 enum D2: Digit { static let value = 2 }
