@@ -46,46 +46,62 @@ struct DisclosureControlTests {
         #expect(dominated.isDominated(percent: 10))
     }
 
-    /// Five schools; school 1 alone has three pupils at grade 8. Totals: 8:3, 7:20, 6:25, 5:30, 4:20, 3:15, 2:12,
-    /// entries 125. Grade 8 is below the pupil threshold; it would stand alone, so the smallest non-zero count
-    /// (grade 2, 12) is suppressed with it: 3 + 12 = 15 hidden over 2 cells, interval width 13 ≥ 10.
+    /// Five schools; school 0 alone has three pupils at grade 8. Totals: 8:3, 7:20, 6:25, 5:30, 4:20, 3:20, 2:20,
+    /// entries 138. Grade 8 is below the pupil threshold; it would stand alone, so the smallest non-zero count
+    /// (grade 7, the first of the 20s) is suppressed with it: 3 + 20 = 23 hidden over 2 cells, interval width 21.
+    /// Every other count leaves at least 10 pupils when two schools subtract their own (20 − 4 − 4 = 12).
     @Test func primaryAndSecondarySuppressionWithinADistribution() {
-        var schools: [[String: Int]] = (0..<5).map { _ in ["7": 4, "6": 5, "5": 6, "4": 4, "3": 3, "2": 2] }
+        var schools: [[String: Int]] = (0..<5).map { _ in ["7": 4, "6": 5, "5": 6, "4": 4, "3": 4, "2": 4] }
         schools[0]["8"] = 3
-        schools[4]["2"] = 4
         let (published, report) = Self.control.protect(Self.distribution(schools), key: Self.key)
-        #expect(published.entries == .value(125))
+        #expect(published.entries == .value(140))
         let counts = Dictionary(uniqueKeysWithValues: published.grades.map { ($0.code, $0.count) })
-        #expect(counts["9"] == .value(0) && counts["8"] == .suppressed && counts["7"] == .value(20))
-        #expect(counts["6"] == .value(25) && counts["5"] == .value(30) && counts["4"] == .value(20) && counts["3"] == .value(15))
-        #expect(counts["2"] == .suppressed && counts["1"] == .value(0) && counts["U"] == .value(0))
+        #expect(counts["9"] == .value(0) && counts["8"] == .suppressed && counts["7"] == .suppressed)
+        #expect(counts["6"] == .value(25) && counts["5"] == .value(30) && counts["4"] == .value(20) && counts["3"] == .value(20))
+        #expect(counts["2"] == .value(20) && counts["1"] == .value(0) && counts["U"] == .value(0))
         let percents = Dictionary(uniqueKeysWithValues: published.grades.map { ($0.code, $0.percent) })
-        #expect(percents["7"] == .value(16.0) && percents["5"] == .value(24.0) && percents["3"] == .value(12.0))
-        // Cumulative: 9 from the counts above (0%); 8 to 3 have a suppressed count on both sides; 2, 1 and U from
-        // the entries less the (published) counts below: 100%.
+        // From the rounded counts: 25/140, 30/140, 20/140.
+        #expect(percents["6"] == .value(17.9) && percents["5"] == .value(21.4) && percents["3"] == .value(14.3))
+        // Cumulative: 9 from the counts above (0%); 8 has a suppressed count on both sides; 7 down to U from the
+        // entries less the published counts below: 7: 140 − 115 = 25 (17.9%), 6: 50 (35.7%), 5: 80 (57.1%),
+        // 4: 100 (71.4%), 3: 120 (85.7%), then 100%.
         let cumulative = published.grades.map(\.cumulativePercent)
-        #expect(cumulative == [.value(0)] + Array(repeating: .suppressed, count: 6) + Array(repeating: .value(100), count: 3))
+        #expect(
+            cumulative == [.value(0), .suppressed, .value(17.9), .value(35.7), .value(57.1), .value(71.4), .value(85.7)]
+                + Array(repeating: .value(100), count: 3))
         #expect(published.meanPoints == .suppressed)
         #expect(
             Set(report) == [
                 SuppressedCell(key: Self.key, cell: "8", reason: .pupilThreshold),
-                SuppressedCell(key: Self.key, cell: "2", reason: .secondary),
+                SuppressedCell(key: Self.key, cell: "7", reason: .secondary),
                 SuppressedCell(key: Self.key, cell: "mean", reason: .secondary),
             ]
         )
     }
 
+    /// Insiders: five schools with 3 pupils each at a grade make 15, but two of them pooling their own 6 learn that the
+    /// other three schools have 9 pupils there — below the threshold, so the count is suppressed.
+    @Test func twoPoolingSchoolsMustNotLearnASmallCount() {
+        var cell = CellStatistics(coalition: 2)
+        for _ in 0..<5 { cell.add(3) }
+        #expect(cell.remainderAfterCoalition == 9)
+        #expect(Self.control.primaryReason(cell) == .insider)
+        cell.add(1)
+        #expect(Self.control.primaryReason(cell) == nil)
+    }
+
     /// Nothing suppressed: every count, percentage, cumulative percentage and the mean are published.
     /// Totals 7:20, 6:25, 5:30, 4:20, 3:15 (entries 110); points 140 + 150 + 150 + 80 + 45 = 565, mean 5.14.
     @Test func aSafeDistributionIsPublishedWhole() {
-        let schools: [[String: Int]] = (0..<5).map { _ in ["7": 4, "6": 5, "5": 6, "4": 4, "3": 3] }
+        let schools: [[String: Int]] = (0..<5).map { _ in ["7": 4, "6": 5, "5": 6, "4": 4, "3": 4] }
         let (published, report) = Self.control.protect(Self.distribution(schools), key: Self.key)
         #expect(report.isEmpty)
-        #expect(published.entries == .value(110))
-        #expect(published.meanPoints == .value(5.14))
-        // Cumulative at or above 7, 6, 5, 4, 3: 20, 45, 75, 95, 110 of 110.
+        #expect(published.entries == .value(115))
+        // (20 × 7 + 25 × 6 + 30 × 5 + 20 × 4 + 20 × 3) / 115 = 580 / 115 = 5.043…
+        #expect(published.meanPoints == .value(5.04))
+        // Cumulative at or above 7, 6, 5, 4, 3: 20, 45, 75, 95, 115 of 115.
         let cumulative = published.grades.compactMap { $0.cumulativePercent.value }
-        #expect(cumulative == [0, 0, 18.2, 40.9, 68.2, 86.4, 100, 100, 100, 100])
+        #expect(cumulative == [0, 0, 17.4, 39.1, 65.2, 82.6, 100, 100, 100, 100])
     }
 
     @Test func fewerSchoolsThanTheThresholdWithholdTheDistribution() {
@@ -127,9 +143,9 @@ struct DisclosureControlTests {
         #expect(published.entries == .value(65))
         #expect(published.grades.first { $0.code == "5" }?.count == .value(30))
         #expect(report.contains(SuppressedCell(key: Self.key, cell: "6", reason: .secondary)))
-        // 9:4, 8:3 and 7:3 (entries 10 from five schools): all three are below the threshold, and hiding 10 pupils
-        // in three cells leaves an interval of 7 < 10 with no count left to add.
-        let small: [[String: Int]] = [["9": 4], ["8": 3], ["7": 1], ["7": 1], ["7": 1]]
+        // Nine schools with 2 pupils each at a different grade (entries 18): every count is below the threshold, and
+        // hiding 18 pupils in nine cells leaves an interval of 9 < 10 with no count left to add.
+        let small: [[String: Int]] = Self.art.scale.grades.prefix(9).map { [$0.code: 2] }
         let (withheld, why) = Self.control.protect(Self.distribution(small), key: Self.key)
         #expect(withheld.entries == .suppressed && why.first?.reason == .secondary)
     }
@@ -177,7 +193,10 @@ struct BenchmarkTablesTests {
         #expect(figures(Family(dimension: .disadvantage, value: "low")) == nil)
         // School C has no pp=Y pupils in ART: it does not contribute to that group.
         #expect(figures(.all, PupilGroup("pp=Y")!)! == (3, 2, 0, 1))
-        #expect(tables.distributions.keys.filter { $0.group == .all }.count == 6)
+        #expect(tables.distributions.keys.filter { $0.group == .all && !$0.family.isDifference }.count == 6)
+        // London's schools (A, B) include the only small school (A): "London minus size-band=small" is school B.
+        let difference = Family(kind: .difference(smaller: Family(dimension: .size, value: "small"), larger: Family(dimension: .region, value: "London")))
+        #expect(figures(difference)! == (10, 1, 4, 0))
     }
 
     @Test func familyNames() {

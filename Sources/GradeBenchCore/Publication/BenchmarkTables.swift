@@ -30,33 +30,70 @@ public struct DistributionKey: Hashable, Comparable, Sendable, CustomStringConve
     }
 }
 
-/// A subject's grade distribution for one family and pupil group, before disclosure control.
+/// A distribution of counts for one family and pupil group, before disclosure control: a subject's grades, or a
+/// headline proportion's two cells (achieved, not achieved).
 public struct Distribution: Sendable {
-    public let subject: Subject
-    /// Per grade of the subject's scale, in the scale's order (highest first).
+    /// The cells' codes in published order (a subject's grades, highest first).
+    public let cells: [String]
+    /// Whether the cells carry points (a mean is published).
+    public let hasPoints: Bool
+    /// Per cell, in `cells` order.
     public internal(set) var grades: [CellStatistics]
-    /// Graded entries: the base of every percentage and of the mean.
+    /// Graded entries (or pupils): the base of every percentage and of the mean.
     public internal(set) var entries: CellStatistics
     public internal(set) var pointsSum = 0.0
 
-    init(subject: Subject, coalition: Int) {
-        self.subject = subject
-        grades = Array(repeating: CellStatistics(coalition: coalition), count: subject.scale.grades.count)
+    init(cells: [String], hasPoints: Bool, coalition: Int) {
+        self.cells = cells
+        self.hasPoints = hasPoints
+        grades = Array(repeating: CellStatistics(coalition: coalition), count: cells.count)
         entries = CellStatistics(coalition: coalition)
     }
 
+    init(subject: Subject, coalition: Int) {
+        let grades = subject.scale.grades
+        self.init(cells: grades.map(\.code), hasPoints: grades.contains { $0.points != nil }, coalition: coalition)
+    }
+
     mutating func add(_ tally: GradeTally) {
-        for (index, grade) in subject.scale.grades.enumerated() { grades[index].add(tally.counts[grade.code] ?? 0) }
+        for (index, code) in cells.enumerated() { grades[index].add(tally.counts[code] ?? 0) }
         entries.add(tally.entries)
         pointsSum += tally.pointsSum
     }
+
+    /// One school's counts, in `cells` order; the entries are their sum.
+    mutating func add(counts: [Int]) {
+        for (index, count) in counts.enumerated() { grades[index].add(count) }
+        entries.add(counts.reduce(0, +))
+    }
 }
 
-/// The unprotected tables of one publication: every family × subject × pupil group distribution, merged school by
-/// school from the contributing schools' partial aggregates. Disclosure control turns them into what is published.
+/// One school's own value of a school-level figure (a subject's mean points, a headline measure), for the school
+/// distribution (quantiles) and the school's percentile rank. `base` is the pupils (or entries) behind it.
+public struct SchoolFigure: Hashable, Sendable {
+    public let school: URN
+    public let value: Double
+    public let base: Int
+}
+
+/// The unprotected tables of one publication: every family × subject × pupil group distribution, every family ×
+/// pupil group headline measure, and each school's own figures, merged school by school from the contributing
+/// schools' partial aggregates. Disclosure control turns them into what is published.
+///
+/// The families include the difference families (`Family.Kind.difference`) of nested published families: they are
+/// never published, but disclosure control must protect them.
 public struct BenchmarkTables: Sendable {
     public let keyStage: KeyStage
+    /// Subject distributions; `key.subject` is the subject code.
     public private(set) var distributions: [DistributionKey: Distribution] = [:]
+    /// Headline proportions as two-cell distributions; `key.subject` is the measure's raw value.
+    public private(set) var proportions: [DistributionKey: Distribution] = [:]
+    /// Headline means; `key.subject` is the measure's raw value.
+    public private(set) var means: [DistributionKey: MeanTally] = [:]
+    /// Per figure (subject code or headline measure), each school's own value (group: all pupils).
+    public private(set) var schoolFigures: [String: [SchoolFigure]] = [:]
+    /// The contributing schools of every family (difference families included).
+    public private(set) var members: [Family: Set<URN>] = [:]
     public private(set) var schoolCount = 0
     public private(set) var pupilCount = 0
 
@@ -66,20 +103,70 @@ public struct BenchmarkTables: Sendable {
     ) throws(CatalogueError) {
         self.keyStage = keyStage
         for contribution in contributions {
+            for family in Family.families(of: contribution.school) { members[family, default: []].insert(contribution.school.urn) }
+        }
+        var differencesOf: [URN: [Family]] = [:]
+        for (family, schools) in Family.differences(members: members) {
+            members[family] = schools
+            for school in schools { differencesOf[school, default: []].append(family) }
+        }
+        let measures = HeadlineMeasure.measures(for: keyStage)
+        for contribution in contributions {
             precondition(contribution.aggregate.keyStage == keyStage, "a contribution of another key stage")
+            let urn = contribution.school.urn
             schoolCount += 1
             pupilCount += contribution.aggregate.pupils
-            let families = Family.families(of: contribution.school)
+            let families = Family.families(of: contribution.school) + (differencesOf[urn] ?? [])
             for (code, groups) in contribution.aggregate.subjects {
                 let subject = try catalogue.subject(code)
                 for (groupName, tally) in groups {
                     guard let group = PupilGroup(groupName) else { continue }
+                    if group == .all, tally.entries > 0, subject.scale.grades.contains(where: { $0.points != nil }) {
+                        schoolFigures[code, default: []].append(
+                            SchoolFigure(school: urn, value: tally.pointsSum / Double(tally.entries), base: tally.entries))
+                    }
                     for family in families {
                         let key = DistributionKey(family: family, subject: code, group: group)
                         distributions[key, default: Distribution(subject: subject, coalition: coalition)].add(tally)
                     }
                 }
             }
+            for (groupName, tally) in contribution.aggregate.measures {
+                guard let group = PupilGroup(groupName) else { continue }
+                for measure in measures {
+                    addSchoolFigure(measure, tally, school: urn, group: group)
+                    for family in families {
+                        let key = DistributionKey(family: family, subject: measure.rawValue, group: group)
+                        if measure.isProportion {
+                            proportions[key, default: Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)]
+                                .add(counts: measure.counts(tally))
+                        } else {
+                            means[key, default: MeanTally(coalition: coalition)].add(measure.meanParts(tally))
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    private mutating func addSchoolFigure(_ measure: HeadlineMeasure, _ tally: MeasureTally, school: URN, group: PupilGroup) {
+        guard group == .all else { return }
+        let figure: SchoolFigure?
+        if measure.isProportion {
+            let counts = measure.counts(tally)
+            let pupils = counts.reduce(0, +)
+            figure = pupils > 0 ? SchoolFigure(school: school, value: 100 * Double(counts[0]) / Double(pupils), base: pupils) : nil
+        } else {
+            let parts = measure.meanParts(tally)
+            figure = parts.denominator > 0 ? SchoolFigure(school: school, value: parts.sum / parts.denominator, base: parts.base) : nil
+        }
+        if let figure { schoolFigures[measure.rawValue, default: []].append(figure) }
+    }
+
+    /// The distributions of each subject (or proportion measure), grouped for `SubjectProtection`.
+    public static func bySubject(_ distributions: [DistributionKey: Distribution]) -> [String: [DistributionKey: Distribution]] {
+        var result: [String: [DistributionKey: Distribution]] = [:]
+        for (key, distribution) in distributions { result[key.subject, default: [:]][key] = distribution }
+        return result
     }
 }

@@ -27,6 +27,10 @@ public struct CellStatistics: Hashable, Sendable {
         }
     }
 
+    /// What `coalition` schools pooling their own contributions learn of the other schools' total, at worst: the
+    /// total less the largest `coalition` contributions.
+    public var remainderAfterCoalition: Int { total - largest.prefix(coalition).reduce(0, +) }
+
     /// The p% rule against a coalition: the `coalition` next-largest schools pool their own contributions and
     /// subtract them from the total to estimate the largest. Unsafe when what remains unknown to them (the total
     /// minus the largest and the coalition's) is less than p% of the largest. With a coalition of one this is the

@@ -13,13 +13,15 @@ public struct DisclosureControl: Sendable {
         return (count + base / 2) / base * base
     }
 
-    /// The primary rules for one count: the pupil threshold, the school threshold, the p% rule. A true zero (no
+    /// The primary rules for one count: the pupil threshold, the school threshold, the p% rule, and insiders (two
+    /// schools pooling their own contributions must still not learn a count below the pupil threshold). A true zero (no
     /// school contributes) is published: it discloses no pupil, and it makes every suppressed cell at least 1.
     func primaryReason(_ cell: CellStatistics, isBase: Bool = false) -> SuppressionReason? {
         if cell.total == 0 && !isBase { return nil }
         if cell.total < policy.pupilThreshold { return .pupilThreshold }
         if cell.schools < policy.schoolThreshold { return .schoolThreshold }
         if cell.isDominated(percent: policy.dominancePercent) { return .dominance }
+        if cell.remainderAfterCoalition < policy.pupilThreshold { return .insider }
         return nil
     }
 
@@ -36,17 +38,17 @@ public struct DisclosureControl: Sendable {
     public func protect(
         _ distribution: Distribution, key: DistributionKey, forced: Set<Int> = [], withhold: Bool = false
     ) -> (PublishedDistribution, [SuppressedCell]) {
-        let grades = distribution.subject.scale.grades
-        let hasPoints = grades.contains { $0.points != nil }
+        let grades = distribution.cells
+        let hasPoints = distribution.hasPoints
         func withheld(_ reason: SuppressionReason) -> (PublishedDistribution, [SuppressedCell]) {
             let published = PublishedDistribution(
                 key: key, entries: .suppressed,
                 grades: grades.map {
-                    PublishedGrade(code: $0.code, count: .suppressed, percent: .suppressed, cumulativePercent: .suppressed)
+                    PublishedGrade(code: $0, count: .suppressed, percent: .suppressed, cumulativePercent: .suppressed)
                 },
                 meanPoints: hasPoints ? .suppressed : nil
             )
-            let cells = ["entries"] + grades.map(\.code) + (hasPoints ? ["mean"] : [])
+            let cells = ["entries"] + grades + (hasPoints ? ["mean"] : [])
             return (published, cells.map { SuppressedCell(key: key, cell: $0, reason: $0 == "entries" ? reason : .base) })
         }
 
@@ -95,7 +97,7 @@ public struct DisclosureControl: Sendable {
             }
             publishedGrades.append(
                 PublishedGrade(
-                    code: grade.code, count: published[index].map { .value($0) } ?? .suppressed,
+                    code: grade, count: published[index].map { .value($0) } ?? .suppressed,
                     percent: published[index].map { .value(percent($0)) } ?? .suppressed, cumulativePercent: cumulative
                 )
             )
@@ -108,7 +110,7 @@ public struct DisclosureControl: Sendable {
             ? (allPublished ? .value((distribution.pointsSum / Double(distribution.entries.total) * 100).rounded() / 100) : .suppressed)
             : nil
         var report = counts.indices.compactMap { index in
-            reasons[index].map { SuppressedCell(key: key, cell: grades[index].code, reason: $0) }
+            reasons[index].map { SuppressedCell(key: key, cell: grades[index], reason: $0) }
         }
         if hasPoints && !allPublished { report.append(SuppressedCell(key: key, cell: "mean", reason: .secondary)) }
         return (

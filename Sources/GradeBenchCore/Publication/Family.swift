@@ -1,21 +1,36 @@
 /// A family of similar schools: all contributing schools, or one fixed partition of them by a registry attribute
 /// (DESIGN.md "Families"). Families are fixed per collection; ad-hoc filters over other schools are never offered.
+///
+/// Disclosure control also works with *difference* families, never published: the schools of a larger family that
+/// are not in a smaller family nested in it (every school of the smaller one is in the larger). Publishing both
+/// families' tables publishes their difference, so its small cells must be protected like any other.
 public struct Family: Hashable, Sendable, Comparable, CustomStringConvertible {
     public enum Dimension: String, CaseIterable, Sendable {
         case region, type
         case size = "size-band"
         case disadvantage = "disadvantage-band"
+
+        /// The dimensions whose families partition the contributing schools.
+        static let partitions = allCases
     }
 
-    /// `nil` for all schools.
-    public let dimension: Dimension?
-    public let value: String
+    public indirect enum Kind: Hashable, Sendable {
+        case all
+        case partition(Dimension, String)
+        /// The schools in `larger` that are not in `smaller` (which is nested in it).
+        case difference(smaller: Family, larger: Family)
+    }
 
-    public static let all = Family(dimension: nil, value: "all")
+    public let kind: Kind
+
+    public static let all = Family(kind: .all)
+
+    public init(kind: Kind) {
+        self.kind = kind
+    }
 
     public init(dimension: Dimension?, value: String) {
-        self.dimension = dimension
-        self.value = value
+        kind = dimension.map { .partition($0, value) } ?? .all
     }
 
     /// `all`, or `region=London` style.
@@ -29,7 +44,24 @@ public struct Family: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(dimension: dimension, value: parts[1])
     }
 
-    public var description: String { dimension.map { "\($0.rawValue)=\(value)" } ?? "all" }
+    /// The partition's dimension (`nil` for all schools and for differences).
+    public var dimension: Dimension? {
+        if case .partition(let dimension, _) = kind { return dimension }
+        return nil
+    }
+
+    public var isDifference: Bool {
+        if case .difference = kind { return true }
+        return false
+    }
+
+    public var description: String {
+        switch kind {
+        case .all: "all"
+        case .partition(let dimension, let value): "\(dimension.rawValue)=\(value)"
+        case .difference(let smaller, let larger): "(\(larger) minus \(smaller))"
+        }
+    }
 
     /// The families a school belongs to: all schools, and one per dimension where the registry has a value.
     public static func families(of school: School) -> [Family] {
@@ -39,8 +71,32 @@ public struct Family: Hashable, Sendable, Comparable, CustomStringConvertible {
         return families
     }
 
-    public static func < (lhs: Family, rhs: Family) -> Bool {
-        let order = { (family: Family) in family.dimension.map { Dimension.allCases.firstIndex(of: $0)! + 1 } ?? 0 }
-        return (order(lhs), lhs.value) < (order(rhs), rhs.value)
+    /// Pairs of published families of different dimensions where one's schools are all in the other and the other
+    /// has more: each pair's difference family, with the schools in it. Sorted, so the result is deterministic.
+    /// A larger family holding every contributing school is left out: its tables are all schools', and a family less
+    /// all schools is already linked through the other families of its dimension.
+    public static func differences(members: [Family: Set<URN>]) -> [(family: Family, schools: Set<URN>)] {
+        let everyone = members[.all]?.count ?? 0
+        let partitions = members.keys.filter { $0.dimension != nil }.sorted()
+        var result: [(family: Family, schools: Set<URN>)] = []
+        for smaller in partitions {
+            for larger in partitions where larger.dimension != smaller.dimension {
+                let small = members[smaller]!
+                let large = members[larger]!
+                guard large.count > small.count, large.count < everyone, small.isSubset(of: large) else { continue }
+                result.append((Family(kind: .difference(smaller: smaller, larger: larger)), large.subtracting(small)))
+            }
+        }
+        return result
     }
+
+    private var order: (Int, String) {
+        switch kind {
+        case .all: (0, "")
+        case .partition(let dimension, let value): (Dimension.allCases.firstIndex(of: dimension)! + 1, value)
+        case .difference: (Dimension.allCases.count + 1, description)
+        }
+    }
+
+    public static func < (lhs: Family, rhs: Family) -> Bool { lhs.order < rhs.order }
 }

@@ -18,6 +18,9 @@ public enum SuppressionReason: String, Hashable, Sendable, CaseIterable, Codable
     case schoolThreshold = "school_threshold"
     /// The p% rule: a coalition of schools could estimate the largest contribution too closely.
     case dominance
+    /// Insiders: a coalition of contributing schools subtracting their own contributions would be left with fewer
+    /// pupils than the pupil threshold (the other schools' count).
+    case insider
     /// All pupils, or all but a few, share one grade: publishing would tell everyone each pupil's grade.
     case groupAttribute = "group_attribute"
     /// The distribution's base (entries) is suppressed, so nothing computed from it is published.

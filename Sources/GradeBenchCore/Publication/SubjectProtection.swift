@@ -16,16 +16,24 @@ public struct SubjectProtection: Sendable {
     }
 
     /// Every distribution of one subject as published, and the suppression report.
+    ///
+    /// Distributions of a difference family (`Family.difference`, schools in a larger family but not in a smaller
+    /// one nested in it) are never published but take part: their cells are unknown to an attacker, and those that
+    /// fail the primary rules must not be derivable from the two families' published tables.
     public func protect(
         _ distributions: [DistributionKey: Distribution]
     ) -> (published: [DistributionKey: PublishedDistribution], report: [SuppressedCell]) {
         var forced: [DistributionKey: Set<Int>] = [:]
         var withheld: Set<DistributionKey> = []
         let model = LinkModel(distributions)
+        let real = distributions.filter { !$0.key.family.isDifference }
+        let (hidden, sensitive) = differenceCells(distributions)
         while true {
-            let outcome = protectEach(distributions, forced: forced, withheld: withheld)
+            let outcome = protectEach(real, forced: forced, withheld: withheld)
             guard control.policy.secondarySuppression,
-                let addition = model.weakestLink(suppressed: outcome.suppressed, width: Double(control.policy.minimumIntervalWidth))
+                let addition = model.weakestLink(
+                    unknown: outcome.suppressed.union(hidden), protected: outcome.suppressed.union(sensitive),
+                    width: Double(control.policy.minimumIntervalWidth))
             else { return (outcome.published, outcome.report) }
             if addition.column == model.entriesColumn(addition.key) {
                 withheld.insert(addition.key)
@@ -33,6 +41,24 @@ public struct SubjectProtection: Sendable {
                 forced[addition.key, default: []].insert(addition.column)
             }
         }
+    }
+
+    /// Every cell of the difference distributions (never published), and those of them the primary rules protect.
+    private func differenceCells(
+        _ distributions: [DistributionKey: Distribution]
+    ) -> (hidden: Set<LinkModel.Cell>, sensitive: Set<LinkModel.Cell>) {
+        var hidden: Set<LinkModel.Cell> = []
+        var sensitive: Set<LinkModel.Cell> = []
+        for (key, distribution) in distributions where key.family.isDifference {
+            for (column, cell) in distribution.grades.enumerated() {
+                hidden.insert(LinkModel.Cell(key: key, column: column))
+                if control.primaryReason(cell) != nil { sensitive.insert(LinkModel.Cell(key: key, column: column)) }
+            }
+            let entries = LinkModel.Cell(key: key, column: distribution.grades.count)
+            hidden.insert(entries)
+            if control.primaryReason(distribution.entries, isBase: true) != nil { sensitive.insert(entries) }
+        }
+        return (hidden, sensitive)
     }
 
     private func protectEach(
@@ -103,31 +129,26 @@ struct LinkModel {
                 let members = column.values.map {
                     DistributionKey(family: family, subject: subject, group: PupilGroup(dimension: column.name, value: $0))
                 }
-                .filter { gradeCount[$0] != nil }
-                guard !members.isEmpty else { continue }
-                for position in 0...count {
-                    relations.append(
-                        Relation(
-                            terms: members.map { (Cell(key: $0, column: position), 1.0) } + [(Cell(key: allKey, column: position), -1.0)]))
-                }
+                relations += Self.partition(members.filter { gradeCount[$0] != nil }, of: allKey, columns: count + 1)
             }
         }
         // The families of one attribute, within a group and a column, add up to at most all schools.
         for group in groups.sorted() {
             let allKey = DistributionKey(family: .all, subject: subject, group: group)
             guard let count = gradeCount[allKey] else { continue }
-            for dimension in Family.Dimension.allCases {
+            for dimension in Family.Dimension.partitions {
                 let members = families.sorted().filter { $0.dimension == dimension }.map {
                     DistributionKey(family: $0, subject: subject, group: group)
                 }
-                .filter { gradeCount[$0] != nil }
-                guard !members.isEmpty else { continue }
-                for position in 0...count {
-                    relations.append(
-                        Relation(
-                            terms: members.map { (Cell(key: $0, column: position), 1.0) } + [(Cell(key: allKey, column: position), -1.0)]))
-                }
+                relations += Self.partition(members.filter { gradeCount[$0] != nil }, of: allKey, columns: count + 1)
             }
+        }
+        // A smaller family and the schools of a larger one that are not in it add up to the larger family.
+        for key in gradeCount.keys.sorted() {
+            guard case .difference(let smaller, let larger) = key.family.kind, let count = gradeCount[key] else { continue }
+            let part = DistributionKey(family: smaller, subject: subject, group: key.group)
+            let whole = DistributionKey(family: larger, subject: subject, group: key.group)
+            relations += Self.partition([part, key].filter { gradeCount[$0] != nil }, of: whole, columns: count + 1)
         }
         var relationsOf: [Cell: [Int]] = [:]
         for (index, relation) in relations.enumerated() {
@@ -139,9 +160,17 @@ struct LinkModel {
         self.relationsOf = relationsOf
     }
 
+    /// Per column, the members add up to the whole (less a known remainder): members − whole.
+    private static func partition(_ members: [DistributionKey], of whole: DistributionKey, columns: Int) -> [Relation] {
+        guard !members.isEmpty else { return [] }
+        return (0..<columns).map { position in
+            Relation(terms: members.map { (Cell(key: $0, column: position), 1.0) } + [(Cell(key: whole, column: position), -1.0)])
+        }
+    }
+
     func entriesColumn(_ key: DistributionKey) -> Int { gradeCount[key]! }
 
-    /// The attacker's interval for every suppressed cell: minimum and maximum (nil when unbounded).
+    /// The attacker's interval for every unknown cell: minimum and maximum (nil when unbounded).
     func intervals(suppressed: Set<Cell>) -> [Cell: (lower: Double, upper: Double?)] {
         var result: [Cell: (lower: Double, upper: Double?)] = [:]
         for component in components(suppressed) {
@@ -176,10 +205,11 @@ struct LinkModel {
                     rightHandSide.append(constant)
                 }
             }
-            // A count suppressed inside a published distribution is known not to be zero (true zeros are published).
+            // A count suppressed inside a published distribution is known not to be zero (true zeros are published);
+            // the cells of a difference family are never published, so any of them may be zero.
             let lower = component.map { cell -> Double in
                 let entries = Cell(key: cell.key, column: entriesColumn(cell.key))
-                return cell.column != entries.column && !suppressed.contains(entries) ? 1 : 0
+                return cell.column != entries.column && !suppressed.contains(entries) && !cell.key.family.isDifference ? 1 : 0
             }
             guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: lower) else {
                 preconditionFailure("the true values do not satisfy the tables' own relations")
@@ -188,41 +218,43 @@ struct LinkModel {
         }
     }
 
-    /// The next cell to suppress, or `nil` when every suppressed cell is protected.
+    /// The next cell to suppress, or `nil` when every protected cell is safe.
     ///
-    /// First, no relation may hold exactly one suppressed cell (it would be the published total less the published
-    /// rest: a group less its complement, a family less the others): the smallest non-zero published cell of such a
-    /// relation is suppressed. Then the audit: for the first suppressed cell (in table order) whose interval is
-    /// narrower than `width`, the smallest non-zero published cell linked with its component whose suppression
-    /// widens that interval; failing that, a linked distribution is withheld.
-    func weakestLink(suppressed: Set<Cell>, width: Double) -> Cell? {
+    /// `unknown` are the cells an attacker does not see (suppressed cells and every cell of a difference family);
+    /// `protected` are those that must not be derivable (suppressed cells, and difference cells failing the primary
+    /// rules). First, no relation may hold exactly one unknown cell that is protected (it would be the published
+    /// total less the published rest: a group less its complement, a family less the others): the smallest non-zero
+    /// published cell of such a relation is suppressed. Then the audit: for the first protected cell (in table
+    /// order) whose interval is narrower than `width`, the smallest non-zero published cell linked with its
+    /// component whose suppression widens that interval; failing that, a linked distribution is withheld.
+    func weakestLink(unknown: Set<Cell>, protected: Set<Cell>, width: Double) -> Cell? {
+        func publishable(_ cell: Cell) -> Bool { !unknown.contains(cell) && !cell.key.family.isDifference }
         for relation in relations {
-            let hidden = relation.terms.filter { suppressed.contains($0.cell) }
-            guard hidden.count == 1 else { continue }
-            let candidates = relation.terms.map(\.cell).filter { !suppressed.contains($0) && (values[$0] ?? 0) > 0 }
+            let hidden = relation.terms.filter { unknown.contains($0.cell) }
+            guard hidden.count == 1, protected.contains(hidden[0].cell) else { continue }
+            let candidates = relation.terms.map(\.cell).filter { publishable($0) && (values[$0] ?? 0) > 0 }
             if let next = smallest(candidates) { return next }
         }
-        let intervals = intervals(suppressed: suppressed)
-        for cell in intervals.keys.sorted() {
+        let intervals = intervals(suppressed: unknown)
+        for cell in intervals.keys.sorted() where protected.contains(cell) {
             let current = intervals[cell]!
             guard let upper = current.upper, upper - current.lower < width - 1e-6 else { continue }
-            let component = components(suppressed).first { $0.contains(cell) }!
+            let component = components(unknown).first { $0.contains(cell) }!
             let linked = Set(component.flatMap { (relationsOf[$0] ?? []).flatMap { relations[$0].terms.map(\.cell) } })
-            let candidates = linked.filter { !suppressed.contains($0) && (values[$0] ?? 0) > 0 }.sorted {
+            let candidates = linked.filter { publishable($0) && (values[$0] ?? 0) > 0 }.sorted {
                 (values[$0]!, $0) < (values[$1]!, $1)
             }
             for candidate in candidates {
-                var trial = suppressed
+                var trial = unknown
                 trial.insert(candidate)
                 let widened = interval(of: cell, suppressed: trial)
                 if widened.upper.map({ $0 - widened.lower > upper - current.lower + 1e-6 }) ?? true { return candidate }
             }
             // Nothing published widens it: withhold the cell's own distribution, then a linked one.
             let entries = Cell(key: cell.key, column: entriesColumn(cell.key))
-            if !suppressed.contains(entries) { return entries }
-            if let other = linked.map({ Cell(key: $0.key, column: entriesColumn($0.key)) }).filter({ !suppressed.contains($0) }).min() {
-                return other
-            }
+            if publishable(entries) { return entries }
+            let others = linked.map { Cell(key: $0.key, column: entriesColumn($0.key)) }.filter(publishable)
+            if let other = others.min() { return other }
         }
         return nil
     }

@@ -1,0 +1,63 @@
+/// One publication, start to finish, in Core (no I/O): merge the contributing schools' partial aggregates into
+/// tables, protect every subject and headline measure (`SubjectProtection`, `MeanProtection`), compute the school
+/// distributions, then check the release guards against the collection's earlier snapshots.
+public struct Publication: Sendable {
+    public let policy: SuppressionPolicy
+    public let policyHash: String
+    public let catalogue: SubjectCatalogue
+
+    public init(policy: SuppressionPolicy, policyHash: String, catalogue: SubjectCatalogue = .standard) {
+        self.policy = policy
+        self.policyHash = policyHash
+        self.catalogue = catalogue
+    }
+
+    /// The snapshot content and the DPO's report; throws `ReleaseGuard.Refusal` when a guard fails.
+    public func publish(
+        keyStage: KeyStage, contributions: [Contribution], earlier: [(id: Int64, content: SnapshotContent)]
+    ) throws -> (content: SnapshotContent, report: SuppressionReport) {
+        let contributions = contributions.sorted { $0.school.urn < $1.school.urn }
+        let tables = try BenchmarkTables(
+            keyStage: keyStage, contributions: contributions, catalogue: catalogue, coalition: policy.dominanceCoalition)
+        let control = DisclosureControl(policy: policy)
+        var entries: [SuppressionReport.Entry] = []
+
+        func protectAll(_ distributions: [DistributionKey: Distribution], table: String) -> [PublishedDistribution] {
+            var published: [PublishedDistribution] = []
+            let protection = SubjectProtection(control: control)
+            for (_, group) in BenchmarkTables.bySubject(distributions).sorted(by: { $0.key < $1.key }) {
+                let (tables, report) = protection.protect(group)
+                published += tables.values
+                entries += report.map { SuppressionReport.Entry(table: table, cell: $0) }
+            }
+            return published.sorted { $0.key < $1.key }
+        }
+        let subjects = protectAll(tables.distributions, table: "subject")
+        let proportions = protectAll(tables.proportions, table: "proportion")
+
+        var means: [PublishedMean] = []
+        for measure in HeadlineMeasure.measures(for: keyStage) where !measure.isProportion {
+            let (published, report) = MeanProtection(control: control).protect(
+                tables.means.filter { $0.key.subject == measure.rawValue }, decimals: measure == .aLevelAPS ? 2 : 1)
+            means += published.values
+            entries += report.map { SuppressionReport.Entry(table: "mean", cell: $0) }
+        }
+        means.sort { $0.key < $1.key }
+
+        let families = tables.members.keys.filter { !$0.isDifference }.sorted().map { family in
+            let count = tables.members[family]!.count
+            return PublishedFamily(family: family, schools: count >= policy.schoolThreshold ? .value(count) : .suppressed)
+        }
+        let (schoolDistributions, ranks) = SchoolQuantiles.compute(tables, policy: policy)
+        let content = SnapshotContent(
+            keyStage: keyStage, policyHash: policyHash, schools: tables.schoolCount, pupils: control.rounded(tables.pupilCount),
+            families: families, subjects: subjects, proportions: proportions, means: means,
+            schoolDistributions: schoolDistributions, ranks: ranks, contributors: contributions.map(\.school.urn)
+        )
+        if policy.releaseGuard {
+            let findings = ReleaseGuard(policy: policy).check(content, tables: tables, earlier: earlier)
+            if !findings.isEmpty { throw ReleaseGuard.Refusal(findings: findings) }
+        }
+        return (content, SuppressionReport(entries: entries))
+    }
+}

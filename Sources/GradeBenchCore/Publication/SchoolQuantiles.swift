@@ -1,0 +1,77 @@
+/// Quartiles and deciles of a school-level figure over a family's schools (published where enough schools
+/// contribute), and each school's percentile rank in it (shown to that school alone).
+public struct SchoolDistribution: Hashable, Sendable, Codable {
+    public let family: String
+    /// A subject code (mean points) or a headline measure.
+    public let figure: String
+    public let schools: Int
+    /// 25th, 50th and 75th percentiles.
+    public let quartiles: [Double]
+    /// 10th … 90th percentiles.
+    public let deciles: [Double]
+}
+
+/// A school's place among a family's schools for one figure: the percentage of schools below it (ties count half).
+public struct PercentileRank: Hashable, Sendable, Codable {
+    public let family: String
+    public let figure: String
+    public let rank: Int
+}
+
+enum SchoolQuantiles {
+    /// Only schools whose own figure rests on at least the pupil threshold count (a smaller school's figure is close to
+    /// one pupil's result), and a family's quantiles are published only with at least the policy's minimum of such
+    /// schools. Quantiles interpolate linearly between order statistics (Hyndman and Fan's type 7, as in spreadsheets);
+    /// the minimum and maximum are never published.
+    static func compute(
+        _ tables: BenchmarkTables, policy: SuppressionPolicy
+    ) -> (distributions: [SchoolDistribution], ranks: [URN: [PercentileRank]]) {
+        var distributions: [SchoolDistribution] = []
+        var ranks: [URN: [PercentileRank]] = [:]
+        let families = tables.members.keys.filter { !$0.isDifference }.sorted()
+        for figure in tables.schoolFigures.keys.sorted() {
+            let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }
+            for family in families {
+                let members = tables.members[family]!
+                let figures = eligible.filter { members.contains($0.school) }
+                guard figures.count >= policy.schoolPercentileMinimumSchools else { continue }
+                let values = figures.map(\.value).sorted()
+                distributions.append(
+                    SchoolDistribution(
+                        family: family.description, figure: figure, schools: values.count,
+                        quartiles: [0.25, 0.5, 0.75].map { rounded(quantile(values, $0)) },
+                        deciles: (1...9).map { rounded(quantile(values, Double($0) / 10)) }
+                    )
+                )
+                for school in figures {
+                    let below = firstIndex(in: values) { $0 >= school.value }
+                    let equal = firstIndex(in: values) { $0 > school.value } - below
+                    let rank = Int((100 * (Double(below) + Double(equal) / 2) / Double(values.count)).rounded())
+                    ranks[school.school, default: []].append(PercentileRank(family: family.description, figure: figure, rank: rank))
+                }
+            }
+        }
+        return (distributions, ranks)
+    }
+
+    /// Type 7: h = (n − 1) p, interpolating between the order statistics either side of h.
+    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
+        let h = Double(sorted.count - 1) * p
+        let low = Int(h.rounded(.down))
+        let high = min(low + 1, sorted.count - 1)
+        return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
+    }
+
+    /// The first position in `sorted` where `predicate` (false, then true along the array) holds.
+    static func firstIndex(in sorted: [Double], where predicate: (Double) -> Bool) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(sorted[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+}

@@ -1,0 +1,43 @@
+/// A family as published: its name and how many contributing schools it has (`c` below the school threshold,
+/// when all its tables are withheld anyway).
+public struct PublishedFamily: Hashable, Sendable {
+    public let family: Family
+    public let schools: Published<Int>
+}
+
+/// What one publication publishes: the content of an immutable snapshot.
+///
+/// `tables`-like parts (`subjects`, `proportions`, `means`, `schoolDistributions`, `families`, `pupils`) are the
+/// benchmark every contributing school may read. `ranks` belong each to one school (its own percentile ranks) and
+/// `contributors` to the operator and the release guards; neither is ever served to another school.
+public struct SnapshotContent: Hashable, Sendable {
+    public static let format = 1
+    public let keyStage: KeyStage
+    public let policyHash: String
+    public let schools: Int
+    /// All contributing pupils, rounded like every published count.
+    public let pupils: Int
+    public let families: [PublishedFamily]
+    public let subjects: [PublishedDistribution]
+    public let proportions: [PublishedDistribution]
+    public let means: [PublishedMean]
+    public let schoolDistributions: [SchoolDistribution]
+    public let ranks: [URN: [PercentileRank]]
+    public let contributors: [URN]
+}
+
+/// The DPO's suppression report for a snapshot: how many cells each rule suppressed, and every suppressed cell with
+/// its reason. Never shown to schools (publicly, primary and secondary suppression look the same).
+public struct SuppressionReport: Hashable, Sendable {
+    /// `subject`, `proportion` or `mean`.
+    public struct Entry: Hashable, Sendable {
+        public let table: String
+        public let cell: SuppressedCell
+    }
+
+    public let entries: [Entry]
+
+    public var countsByReason: [SuppressionReason: Int] {
+        entries.reduce(into: [:]) { $0[$1.cell.reason, default: 0] += 1 }
+    }
+}

@@ -1,0 +1,180 @@
+import Testing
+
+@testable import GradeBenchCore
+
+/// A whole publication in Core, checked with figures worked by hand and with the attacker's own arithmetic.
+@Suite("Publication")
+struct PublicationTests {
+    static let policy = DisclosureControlTests.policy
+    static let publication = Publication(policy: policy, policyHash: "test-policy")
+    static let grades = ["9", "8", "7", "6", "5", "4", "3", "2", "1", "U"]
+
+    /// A KS4 school: per pupil group, ART counts by grade, and KS4 measure figures for all pupils.
+    static func school(
+        _ index: Int, region: String = "London", type: String = "academy", art: [String: [String: Int]],
+        measures: [String: [String: Double]] = [:]
+    ) -> Contribution {
+        var aggregate = PartialAggregate(keyStage: .ks4)
+        for (group, counts) in art {
+            var tally = GradeTally()
+            tally.counts = counts.filter { $0.value > 0 }
+            tally.entries = counts.values.reduce(0, +)
+            tally.pointsSum = counts.reduce(0.0) { $0 + Double($1.value) * (Double($1.key) ?? 0) }
+            aggregate.subjects["ART", default: [:]][group] = tally
+        }
+        for (group, figures) in measures {
+            var tally = MeasureTally()
+            tally.values = figures
+            aggregate.measures[group] = tally
+        }
+        aggregate.pupils = art["all"]?.values.reduce(0, +) ?? 0
+        let registry = School(
+            urn: URN(rawValue: 300_000 + index)!, name: "T\(index)", region: region, type: type, phase: "secondary")
+        return Contribution(school: registry, aggregate: aggregate)
+    }
+
+    static let ordinary: [String: Int] = ["8": 3, "7": 4, "6": 5, "5": 6, "4": 4, "3": 3]
+
+    static func table(_ content: SnapshotContent, _ family: Family = .all, _ group: PupilGroup = .all) -> PublishedDistribution? {
+        content.subjects.first { $0.key == DistributionKey(family: family, subject: "ART", group: group) }
+    }
+
+    /// Own-school subtraction and two colluding schools: for every count published, every school alone and every two
+    /// schools together, subtracting their own contributions, are left with either nothing or at least 10 pupils
+    /// of the others. School 0 has 40 pupils at grade 9; four others 2 each (8 pupils beyond school 0).
+    @Test func ownSchoolSubtractionAndTwoColludingSchools() throws {
+        var schools = (0..<8).map { index in
+            var counts = Self.ordinary
+            counts["9"] = index == 0 ? 40 : (index < 5 ? 2 : 0)
+            return Self.school(index, art: ["all": counts])
+        }
+        schools.append(Self.school(8, art: ["all": Self.ordinary]))
+        let (content, _) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [])
+        let all = try #require(Self.table(content))
+        #expect(all.grades[0].count == .suppressed)
+        for (position, grade) in Self.grades.enumerated() where all.grades[position].count != .suppressed {
+            let own = schools.map { $0.aggregate.subjects["ART"]!["all"]!.counts[grade] ?? 0 }
+            let total = own.reduce(0, +)
+            for a in own.indices {
+                for b in own.indices where b >= a {
+                    let rest = total - own[a] - (b == a ? 0 : own[b])
+                    #expect(rest == 0 || rest >= 10, "grade \(grade): schools \(a) and \(b) learn \(rest) pupils of the others")
+                }
+            }
+        }
+    }
+
+    /// Group attribute: all pupils of a group at one grade, or all but one or two, is never published.
+    @Test(arguments: [0, 1, 2])
+    func groupWhereAllButAFewShareOneGrade(others: Int) throws {
+        let schools = (0..<6).map { index in
+            var send: [String: Int] = ["4": 3]
+            if index < others { send["5"] = 1 }
+            var all = Self.ordinary
+            all["4", default: 0] += send["4"]!
+            all["5", default: 0] += send["5"] ?? 0
+            return Self.school(index, art: ["all": all, "send=E": send])
+        }
+        let (content, report) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [])
+        let table = try #require(Self.table(content, .all, PupilGroup("send=E")!))
+        #expect(table.entries == .suppressed)
+        #expect(table.grades.allSatisfy { $0.count == .suppressed && $0.percent == .suppressed })
+        let reason = report.entries.first { $0.cell.key == table.key && $0.cell.cell == "entries" }?.cell.reason
+        #expect(reason == .groupAttribute)
+    }
+
+    /// One school withdraws between two snapshots: the second publication is refused (its tables would differ by
+    /// that school's results), naming the contributing schools.
+    @Test func aSnapshotAfterOneSchoolWithdrawsIsRefused() throws {
+        let schools = (0..<12).map { Self.school($0, art: ["all": Self.ordinary]) }
+        let (first, _) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [])
+        #expect(Self.table(first)?.entries == .value(300))
+        #expect(throws: ReleaseGuard.Refusal.self) {
+            try Self.publication.publish(keyStage: .ks4, contributions: Array(schools.dropLast()), earlier: [(1, first)])
+        }
+        do {
+            _ = try Self.publication.publish(keyStage: .ks4, contributions: Array(schools.dropLast()), earlier: [(1, first)])
+        } catch let refusal as ReleaseGuard.Refusal {
+            #expect(refusal.findings.contains { $0.cell.hasPrefix("contributing schools") && $0.difference == 1 && $0.unit == "schools" })
+            #expect(refusal.message.contains("snapshot 1"))
+        }
+        // The same schools again (nothing changed) pass the guard and give the same content.
+        let (again, _) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [(1, first)])
+        #expect(again == first)
+        // Five more schools: every count moves by at least 10 (each school has 25 pupils).
+        let more = schools + (12..<17).map { Self.school($0, art: ["all": ["8": 5, "7": 5, "6": 5, "5": 5, "4": 5, "3": 5]]) }
+        #expect(throws: Never.self) { try Self.publication.publish(keyStage: .ks4, contributions: more, earlier: [(1, first)]) }
+    }
+
+    /// A nested family (every free school is in London; London has two schools more): the two families' published
+    /// tables must not give away the two other London schools' results.
+    @Test func aNestedFamilyLessItsLargerFamilyDisclosesNothing() throws {
+        var schools = (0..<6).map { Self.school($0, region: "London", type: "free", art: ["all": Self.ordinary]) }
+        schools += (6..<8).map { Self.school($0, region: "London", art: ["all": ["9": 3, "8": 4]]) }
+        schools += (8..<14).map { Self.school($0, region: "North", art: ["all": Self.ordinary]) }
+        let (content, _) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [])
+        let london = try #require(Self.table(content, Family(dimension: .region, value: "London")))
+        let free = try #require(Self.table(content, Family(dimension: .type, value: "free")))
+        for (l, f) in zip(london.grades, free.grades) {
+            if let a = l.count.value, let b = f.count.value {
+                #expect(a - b == 0 || a - b >= 10, "grade \(l.code): London less free schools is \(a - b)")
+            }
+        }
+        if let a = london.entries.value, let b = free.entries.value { #expect(a - b == 0 || a - b >= 10) }
+    }
+
+    /// Headline measures against figures worked by hand: ten schools of 20 pupils, each with Attainment 8 sum 1000
+    /// (mean 50) except school 0 (sum 600, mean 30); 4+ in English and maths: 12 of 20 everywhere (60%).
+    @Test func headlineMeasures() throws {
+        let schools = (0..<10).map { index in
+            Self.school(
+                index, art: ["all": Self.ordinary],
+                measures: ["all": ["pupils": 20, "a8.sum": index == 0 ? 600 : 1000, "em4": 12, "em5": 8]])
+        }
+        let (content, _) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [])
+        let a8 = content.means.first { $0.key == DistributionKey(family: .all, subject: "attainment8", group: .all) }
+        // (600 + 9 × 1000) / 200 = 48.0
+        #expect(a8?.value == .value(48.0))
+        let em4 = content.proportions.first { $0.key == DistributionKey(family: .all, subject: "english-maths-4", group: .all) }
+        #expect(em4?.entries == .value(200))
+        #expect(em4?.grades[0].count == .value(120))
+        #expect(em4?.grades[0].percent == .value(60.0))
+        // School distribution of Attainment 8: nine schools at 50, one at 30. Type 7 quartiles: 50, 50, 50;
+        // first decile: position 0.9 between 30 and 50 → 48.
+        let distribution = content.schoolDistributions.first { $0.family == "all" && $0.figure == "attainment8" }
+        #expect(distribution?.schools == 10)
+        #expect(distribution?.quartiles == [50, 50, 50])
+        #expect(distribution?.deciles.first == 48)
+        // School 0 is below all nine others: rank 0 + ½ × 1 of 10 → 5; the others: (1 + 4.5) / 10 → 55.
+        #expect(content.ranks[schools[0].school.urn]?.first { $0.family == "all" && $0.figure == "attainment8" }?.rank == 5)
+        #expect(content.ranks[schools[1].school.urn]?.first { $0.family == "all" && $0.figure == "attainment8" }?.rank == 55)
+    }
+
+    /// A group's mean is not published alone when its complement and all pupils' are: it would be recoverable.
+    @Test func aLoneSuppressedMeanIsNotRecoverable() throws {
+        let schools = (0..<10).map { index in
+            Self.school(
+                index, art: ["all": Self.ordinary],
+                measures: [
+                    "all": ["pupils": 21, "a8.sum": 1000], "pp=N": ["pupils": 20, "a8.sum": 980],
+                    "pp=Y": ["pupils": index == 0 ? 1 : 0, "a8.sum": index == 0 ? 20 : 0],
+                ])
+        }
+        let (content, _) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [])
+        func mean(_ group: String) -> Published<Double>? {
+            content.means.first { $0.key == DistributionKey(family: .all, subject: "attainment8", group: PupilGroup(group)!) }?.value
+        }
+        #expect(mean("pp=Y") == .suppressed)
+        #expect(mean("pp=N") == .suppressed || mean("all") == .suppressed)
+    }
+
+    @Test func theSameInputGivesTheSameBytes() throws {
+        let schools = (0..<12).map { Self.school($0, region: $0 % 2 == 0 ? "London" : "North", art: ["all": Self.ordinary]) }
+        let (a, reportA) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [])
+        let (b, reportB) = try Self.publication.publish(keyStage: .ks4, contributions: schools.reversed(), earlier: [])
+        #expect(a.encoded() == b.encoded())
+        #expect(reportA.encoded() == reportB.encoded())
+        #expect(try SnapshotContent(encoded: a.encoded()) == a)
+        #expect(try SuppressionReport(encoded: reportA.encoded()) == reportA)
+    }
+}
