@@ -18,6 +18,7 @@ public enum GradeBenchApp {
         api.addSubmissionRoutes(
             service: SubmissionService(store: store, keys: keys, catalogue: .standard), configuration: configuration
         )
+        api.addPublicationRoutes(service: PublicationService(store: store, policies: policies), policies: policies)
         api.addAuditRoutes()
         return (router, api)
     }

@@ -20,7 +20,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [foundation, pupilRowsPerSubmission]
+    static let all: [Migration] = [foundation, pupilRowsPerSubmission, publication]
     static var latestVersion: Int { all.last!.version }
 
     /// Versions of pre-release builds whose layout is not carried forward: such a database is refused unchanged.
@@ -28,7 +28,27 @@ enum Migrations {
     static let retiredVersions = 1...1
 
     /// Tables that must never be rewritten: a trigger refuses UPDATE and DELETE.
-    static let appendOnlyTables = ["audit_events", "consents", "snapshots"]
+    static let appendOnlyTables = ["audit_events", "consents", "snapshots", "policy_approvals"]
+
+    /// The triggers that make `table` append-only (PostgreSQL's trigger function is created by the foundation).
+    static func appendOnly(_ table: String, _ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite:
+            ["UPDATE", "DELETE"].map { operation in
+                """
+                CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+                """
+            }
+        case .postgres:
+            [
+                """
+                CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table)
+                FOR EACH ROW EXECUTE FUNCTION gradebench_append_only()
+                """
+            ]
+        }
+    }
 
     static let foundation = Migration(
         version: 2,
@@ -174,14 +194,7 @@ enum Migrations {
             "INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
         ],
         sqlite: ["CREATE INDEX submission_pupils_submission ON submission_pupils (submission_id)"]
-            + appendOnlyTables.flatMap { table in
-                ["UPDATE", "DELETE"].map { operation in
-                    """
-                    CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
-                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
-                    """
-                }
-            },
+            + ["audit_events", "consents", "snapshots"].flatMap { appendOnly($0, .sqlite) },
         postgres: [
             // Pupil rows arrive in submission order (ids only grow): a block-range index finds a submission's rows
             // at a fraction of a B-tree's insert cost.
@@ -195,12 +208,7 @@ enum Migrations {
             BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
             """,
         ]
-            + appendOnlyTables.map { table in
-                """
-                CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table)
-                FOR EACH ROW EXECUTE FUNCTION gradebench_append_only()
-                """
-            }
+            + ["audit_events", "consents", "snapshots"].flatMap { appendOnly($0, .postgres) }
     )
 
     /// A submission's pupils become one stored value of the submission (`PupilRows`) instead of a row each.
@@ -250,5 +258,24 @@ enum Migrations {
             }
         },
         finish: ["DROP TABLE submission_pupils"]
+    )
+
+    /// Publication: the DPO's approvals of policy versions (append-only) and each snapshot's suppression report.
+    static let publication = Migration(
+        version: 4,
+        name: "policy approvals and suppression reports",
+        common: [
+            """
+            CREATE TABLE policy_approvals (
+                id {ID},
+                policy_hash TEXT NOT NULL,
+                user_id BIGINT NOT NULL REFERENCES users(id),
+                approved_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX policy_approvals_hash ON policy_approvals (policy_hash)",
+        ],
+        sqlite: ["ALTER TABLE snapshots ADD COLUMN report BLOB NOT NULL DEFAULT x''"] + appendOnly("policy_approvals", .sqlite),
+        postgres: ["ALTER TABLE snapshots ADD COLUMN report BYTEA NOT NULL DEFAULT ''::bytea"] + appendOnly("policy_approvals", .postgres)
     )
 }

@@ -34,21 +34,21 @@ extension Store {
         try await schools(where: "", [])
     }
 
+    static let schoolSelect = "SELECT urn, name, region, type, phase, size_band, disadvantage_band FROM schools"
+
     private func schools(where clause: String, _ binds: [SQLValue]) async throws -> [School] {
         try await read { session in
-            try await session.query(
-                SQLStatement(
-                    "SELECT urn, name, region, type, phase, size_band, disadvantage_band FROM schools \(clause) ORDER BY urn",
-                    binds
-                )
-            ).map { row throws(StoreError) in
-                guard let urn = URN(rawValue: Int(try row.int(0))) else { throw StoreError.corruptRow(column: 0) }
-                return School(
-                    urn: urn, name: try row.text(1), region: try row.text(2), type: try row.text(3), phase: try row.text(4),
-                    sizeBand: try row.optionalText(5), disadvantageBand: try row.optionalText(6)
-                )
-            }
+            try await session.query(SQLStatement("\(Self.schoolSelect) \(clause) ORDER BY urn", binds)).map(Self.school)
         }
+    }
+
+    /// A school from `schoolSelect`'s columns.
+    static func school(_ row: SQLRow) throws(StoreError) -> School {
+        guard let urn = URN(rawValue: Int(try row.int(0))) else { throw StoreError.corruptRow(column: 0) }
+        return School(
+            urn: urn, name: try row.text(1), region: try row.text(2), type: try row.text(3), phase: try row.text(4),
+            sizeBand: try row.optionalText(5), disadvantageBand: try row.optionalText(6)
+        )
     }
 
     /// Registers a collection; an id already used is a conflict.

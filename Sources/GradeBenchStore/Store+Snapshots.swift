@@ -1,7 +1,23 @@
 import GradeBenchCore
 
+/// A DPO's approval of one policy version (content hash).
+public struct PolicyApproval: Sendable, Hashable {
+    public let id: Int64
+    public let policyHash: String
+    public let userID: Int64
+    public let approvedAt: Int64
+}
+
+/// What a publication reads: each school with an active submission for the collection, its registry entry, its
+/// whole consent register and its partial aggregate.
+public struct PublicationInput: Sendable {
+    public let school: School
+    public let consents: [ConsentRecord]
+    public let aggregate: [UInt8]
+}
+
 extension Store {
-    /// Stores an immutable snapshot.
+    /// Stores an immutable snapshot and its suppression report.
     public func saveSnapshot(_ draft: SnapshotDraft, actor: String) async throws -> SnapshotRecord {
         try await change(audit: { (record: SnapshotRecord) in
             AuditEntry(
@@ -17,11 +33,11 @@ extension Store {
             let now = Store.now()
             let id = try await session.query(
                 """
-                INSERT INTO snapshots (collection_id, created_at, school_count, pupil_count, policy_hash, payload, user_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+                INSERT INTO snapshots (collection_id, created_at, school_count, pupil_count, policy_hash, payload, user_id, report)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
                 """,
                 .text(draft.collectionID), .int(now), .int(draft.schoolCount), .int(draft.pupilCount), .text(draft.policyHash),
-                .blob(draft.payload), .optional(draft.userID)
+                .blob(draft.payload), .optional(draft.userID), .blob(draft.report)
             )[0].int(0)
             return SnapshotRecord(
                 id: id, collectionID: draft.collectionID, createdAt: now, schoolCount: draft.schoolCount,
@@ -51,5 +67,65 @@ extension Store {
     /// The snapshot users read: the collection's latest.
     public func latestSnapshot(collectionID: String) async throws -> SnapshotRecord? {
         try await snapshots(collectionID: collectionID).last
+    }
+
+    /// A snapshot's suppression report (the DPO's), with the snapshot's collection; `nil` when there is no such snapshot.
+    public func suppressionReport(snapshotID: Int64) async throws -> (collectionID: String, report: [UInt8])? {
+        try await read { session in
+            guard let row = try await session.query("SELECT collection_id, report FROM snapshots WHERE id = $1", .int(snapshotID)).first
+            else { return nil }
+            return (try row.text(0), try row.blob(1))
+        }
+    }
+
+    /// Records a DPO's approval of a policy version.
+    public func approvePolicy(hash: String, userID: Int64, actor: String) async throws -> PolicyApproval {
+        try await change(audit: { (approval: PolicyApproval) in
+            AuditEntry(actor: actor, action: "policy.approve", target: "policy:\(hash)", details: ["approval": String(approval.id)])
+        }) { session in
+            let now = Store.now()
+            let id = try await session.query(
+                "INSERT INTO policy_approvals (policy_hash, user_id, approved_at) VALUES ($1, $2, $3) RETURNING id",
+                .text(hash), .int(userID), .int(now)
+            )[0].int(0)
+            return PolicyApproval(id: id, policyHash: hash, userID: userID, approvedAt: now)
+        }
+    }
+
+    /// Every approval of a policy version, oldest first.
+    public func policyApprovals(hash: String) async throws -> [PolicyApproval] {
+        try await read { session in
+            try await session.query(
+                "SELECT id, user_id, approved_at FROM policy_approvals WHERE policy_hash = $1 ORDER BY id", .text(hash)
+            ).map { row throws(StoreError) in
+                PolicyApproval(id: try row.int(0), policyHash: hash, userID: try row.int(1), approvedAt: try row.int(2))
+            }
+        }
+    }
+
+    /// Every school with an active submission for the collection, with its registry entry, consent register and
+    /// partial aggregate, in URN order. Three statements in one session, whatever the number of schools.
+    public func publicationInputs(collectionID: String) async throws -> [PublicationInput] {
+        try await read { session in
+            let aggregates = try await session.query(
+                """
+                SELECT s.school_urn, s.partial_aggregate FROM submissions s
+                WHERE s.collection_id = $1 AND s.state = 'active' ORDER BY s.school_urn
+                """,
+                .text(collectionID))
+            let schools = Dictionary(uniqueKeysWithValues: try await session.query(Self.schoolSelect).map { row throws(StoreError) in
+                let school = try Self.school(row)
+                return (school.urn, school)
+            })
+            var consents: [URN: [ConsentRecord]] = [:]
+            for row in try await session.query("SELECT school_urn, \(Self.consentColumns("consents")) FROM consents ORDER BY id") {
+                guard let urn = URN(rawValue: Int(try row.int(0))) else { throw StoreError.corruptRow(column: 0) }
+                consents[urn, default: []].append(try Self.consent(row, from: 1, school: urn))
+            }
+            return try aggregates.map { row throws(StoreError) in
+                guard let urn = URN(rawValue: Int(try row.int(0))), let school = schools[urn] else { throw StoreError.corruptRow(column: 0) }
+                return PublicationInput(school: school, consents: consents[urn] ?? [], aggregate: try row.blob(1))
+            }
+        }
     }
 }

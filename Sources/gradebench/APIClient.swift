@@ -36,6 +36,7 @@ struct APIClient: Sendable {
             let code: String
             let message: String
             let problems: [SubmissionProblem]?
+            let findings: [String]?
             let total: Int?
         }
         let error: Detail
@@ -70,12 +71,14 @@ struct APIClient: Sendable {
                 throw Failure(code: "http_\(status)", message: "The server answered \(status) \(response.status.reasonPhrase).")
             }
             var message = decoded.error.message
+            for finding in decoded.error.findings ?? [] { message += "\n  \(finding)" }
             for problem in decoded.error.problems ?? [] {
                 message +=
                     "\n  row \(problem.row.map(String.init) ?? "-")\(problem.column.map { ", column '\($0)'" } ?? ""): \(problem.message)"
             }
-            if let total = decoded.error.total, total > (decoded.error.problems?.count ?? 0) {
-                message += "\n  … \(total - (decoded.error.problems?.count ?? 0)) more"
+            let listed = (decoded.error.problems?.count ?? 0) + (decoded.error.findings?.count ?? 0)
+            if let total = decoded.error.total, total > listed {
+                message += "\n  … \(total - listed) more"
             }
             throw Failure(code: decoded.error.code, message: message)
         }

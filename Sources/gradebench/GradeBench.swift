@@ -12,7 +12,7 @@ struct GradeBench: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DemoCommand.self, MigrateCommand.self, UsersCommand.self, SchoolsCommand.self,
             CollectionsCommand.self, ConsentCommand.self, KeygenCommand.self, PseudonymiseCommand.self, SubmitCommand.self,
-            CheckCommand.self, FixturesCommand.self, PolicyCommand.self, AuditCommand.self,
+            CheckCommand.self, PublishCommand.self, FixturesCommand.self, PolicyCommand.self, AuditCommand.self,
         ]
     )
 }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import GradeBenchCore
 import GradeBenchServer
+import NIOHTTP1
 
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Validate the policy files and show their content hashes.",
-        subcommands: [Check.self]
+        abstract: "Validate the policy files, show their content hashes, and approve a policy version (DPO).",
+        subcommands: [Check.self, Approve.self]
     )
 
     struct Check: AsyncParsableCommand {
@@ -22,6 +23,22 @@ struct PolicyCommand: AsyncParsableCommand {
                 for name in PolicySet.fileNames { print("  \(name)  sha256 \(set.fileHashes[name]!)") }
                 print("  consent text  sha256 \(set.consent.textHash)")
                 print("Policy version: \(set.hash)")
+            }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve the policy version the server runs (DPO token); publication uses only an approved version."
+        )
+        @OptionGroup var connection: ServerConnection
+        @Argument(help: "The policy version hash you reviewed (gradebench policy check prints it).") var hash: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let client = try connection.client()
+                _ = try await client.send(.POST, "/v1/policies/\(hash.lowercased())/approval")
+                print("Policy version \(hash.lowercased()) approved.")
             }
         }
     }

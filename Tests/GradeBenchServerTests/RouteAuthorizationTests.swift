@@ -75,6 +75,28 @@ struct RouteAuthorizationTests {
             let key = PseudonymKey(bytes: Array(repeating: 3, count: 32))!
             return ("/v1/collections/ks4-t/submissions", ByteBuffer(string: "pupil,subject,grade\n\(key.pseudonym(for: "r")),MATH,7\n"))
         },
+        Row(method: .post, path: "/v1/collections/:collection/snapshots", allowed: [.operator], schoolScoped: false, success: .created) {
+            app, _ in
+            try await PublicationTests.prepare(app, schools: [TestApp.schoolA])
+            return ("/v1/collections/ks4-t/snapshots", nil)
+        },
+        Row(method: .get, path: "/v1/collections/:collection/snapshots", allowed: [.operator, .dpo], schoolScoped: false, success: .ok) {
+            _, _ in ("/v1/collections/ks4-t/snapshots", nil)
+        },
+        Row(method: .get, path: "/v1/snapshots/:snapshot/suppression-report", allowed: [.dpo], schoolScoped: false, success: .ok) {
+            app, _ in
+            let snapshot = try await app.store.saveSnapshot(
+                SnapshotDraft(
+                    collectionID: "ks4-t", schoolCount: 0, pupilCount: 0, policyHash: "h", payload: [], report: Array("{}".utf8), userID: nil),
+                actor: "test")
+            return ("/v1/snapshots/\(snapshot.id)/suppression-report", nil)
+        },
+        Row(method: .get, path: "/v1/policies/current", allowed: [.operator, .dpo], schoolScoped: false, success: .ok) { _, _ in
+            ("/v1/policies/current", nil)
+        },
+        Row(method: .post, path: "/v1/policies/:hash/approval", allowed: [.dpo], schoolScoped: false, success: .created) { app, _ in
+            ("/v1/policies/\(app.policies.hash)/approval", nil)
+        },
         Row(method: .get, path: "/v1/audit/events", allowed: [.dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/audit/events", nil)
         },
         Row(method: .get, path: "/v1/audit/verification", allowed: [.dpo, .operator], schoolScoped: false, success: .ok) { _, _ in

@@ -1,15 +1,19 @@
 /// The bounds an attacker can derive for unknown (suppressed) values from linear equalities over what is published:
-/// minimise and maximise each unknown subject to `A y = b`, `y ≥ lower`. A dense two-phase simplex with Bland's
-/// rule (no cycling); the systems are one subject's linked tables, restricted to the cells they leave unknown.
+/// minimise and maximise each unknown subject to `A y = b`, `y ≥ lower`. A two-phase tableau simplex over one flat
+/// array, with the objective kept as a row of reduced costs (updated by each pivot); Dantzig's rule picks the entering
+/// column, and Bland's rule takes over after a run of degenerate pivots, so it cannot cycle. The systems are one
+/// subject's linked tables, restricted to the cells they leave unknown.
 struct LinearBounds {
     private static let epsilon = 1e-9
 
-    /// Rows of the feasible set in canonical form for the current basis: `tableau[i]` holds the coefficients of
-    /// the shifted variables `z = y − lower` and, last, the right-hand side.
-    private var tableau: [[Double]]
+    /// Rows of the feasible set in canonical form for the current basis, row-major, `width` per row: the coefficients
+    /// of the shifted variables `z = y − lower` and, last, the right-hand side.
+    private var tableau: [Double]
     private var basis: [Int]
+    private var rows: Int
     private let lower: [Double]
     let variableCount: Int
+    private var width: Int { variableCount + 1 }
 
     /// `nil` when the equalities have no solution with `y ≥ lower`.
     init?(coefficients: [[Double]], rightHandSide: [Double], lower: [Double]) {
@@ -18,39 +22,47 @@ struct LinearBounds {
         precondition(rightHandSide.count == m && coefficients.allSatisfy { $0.count == n }, "a malformed system")
         self.lower = lower
         variableCount = n
-        // Shift to z = y − lower ≥ 0 and make every right-hand side non-negative; one artificial variable per row.
-        var rows: [[Double]] = []
+        rows = m
+        // Phase 1 tableau: the variables, one artificial variable per row, the right-hand side. Shift to z = y − lower
+        // and make every right-hand side non-negative.
+        let phaseWidth = n + m + 1
+        var t = [Double](repeating: 0, count: m * phaseWidth)
         for i in 0..<m {
             var rhs = rightHandSide[i]
             for j in 0..<n { rhs -= coefficients[i][j] * lower[j] }
             let sign: Double = rhs < 0 ? -1 : 1
-            var row = coefficients[i].map { $0 * sign }
-            row += (0..<m).map { $0 == i ? 1 : 0 }
-            row.append(rhs * sign)
-            rows.append(row)
+            for j in 0..<n { t[i * phaseWidth + j] = coefficients[i][j] * sign }
+            t[i * phaseWidth + n + i] = 1
+            t[i * phaseWidth + n + m] = rhs * sign
         }
-        tableau = rows
-        basis = (0..<m).map { n + $0 }
+        var basis = (0..<m).map { n + $0 }
         // Phase 1: minimise the sum of the artificial variables.
         let phaseOne = (0..<(n + m)).map { $0 >= n ? 1.0 : 0.0 }
-        guard let infeasibility = Self.minimise(phaseOne, tableau: &tableau, basis: &basis, columns: n + m),
-            infeasibility < 1e-7 * max(1, tableau.reduce(0) { $0 + abs($1[n + m]) })
+        var scale = 1.0
+        for i in 0..<m { scale += abs(t[i * phaseWidth + n + m]) }
+        guard let infeasibility = Self.minimise(phaseOne, tableau: &t, basis: &basis, rows: m, columns: n + m, width: phaseWidth),
+            infeasibility < 1e-7 * scale
         else { return nil }
         // Drive artificial variables out of the basis; a row where that is impossible is redundant.
-        var i = 0
-        while i < tableau.count {
+        var kept: [Int] = []
+        for i in 0..<m {
             if basis[i] >= n {
-                if let column = (0..<n).first(where: { abs(tableau[i][$0]) > Self.epsilon }) {
-                    Self.pivot(row: i, column: column, tableau: &tableau, basis: &basis)
+                if let column = (0..<n).first(where: { abs(t[i * phaseWidth + $0]) > Self.epsilon }) {
+                    Self.pivot(row: i, column: column, tableau: &t, basis: &basis, rows: m, width: phaseWidth)
                 } else {
-                    tableau.remove(at: i)
-                    basis.remove(at: i)
                     continue
                 }
             }
-            i += 1
+            kept.append(i)
         }
-        tableau = tableau.map { Array($0[0..<n]) + [$0[n + m]] }
+        var reduced = [Double](repeating: 0, count: kept.count * (n + 1))
+        for (row, i) in kept.enumerated() {
+            for j in 0..<n { reduced[row * (n + 1) + j] = t[i * phaseWidth + j] }
+            reduced[row * (n + 1) + n] = t[i * phaseWidth + n + m]
+        }
+        tableau = reduced
+        self.basis = kept.map { basis[$0] }
+        rows = kept.count
     }
 
     /// The least and greatest value `y[variable]` can take (`nil` for greatest when unbounded).
@@ -59,53 +71,100 @@ struct LinearBounds {
         objective[variable] = 1
         var t = tableau
         var b = basis
-        let least = Self.minimise(objective, tableau: &t, basis: &b, columns: variableCount)!
+        let least = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width)!
         objective[variable] = -1
         t = tableau
         b = basis
-        let most = Self.minimise(objective, tableau: &t, basis: &b, columns: variableCount).map { -$0 }
+        let most = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width).map { -$0 }
         return (least + lower[variable], most.map { $0 + lower[variable] })
     }
 
-    /// Minimises `cost · z` from the tableau's basis; `nil` when unbounded below.
-    private static func minimise(_ cost: [Double], tableau: inout [[Double]], basis: inout [Int], columns: Int) -> Double? {
-        let rhs = columns
+    /// Whether `y[variable]` can vary by at least `span` (its true value is `truth`). The same answer as comparing
+    /// `bounds(of:)`, with each optimisation stopped as soon as the answer is known: the greatest value first (once it
+    /// reaches `truth + span`, the interval is wide enough), then the least.
+    func spans(_ variable: Int, atLeast span: Double, truth: Double) -> Bool {
+        var objective = [Double](repeating: 0, count: variableCount)
+        objective[variable] = -1
+        var t = tableau
+        var b = basis
+        let shift = lower[variable]
+        guard
+            let negated = Self.minimise(
+                objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, stopAt: -(truth + span - shift))
+        else { return true }
+        let upper = -negated + shift
+        if upper >= truth + span - 1e-6 { return true }
+        objective[variable] = 1
+        t = tableau
+        b = basis
+        let least = Self.minimise(
+            objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, stopAt: upper - span - shift)! + shift
+        return upper - least >= span - 1e-6
+    }
+
+    /// Minimises `cost · z` from the tableau's basis; `nil` when unbounded below. `columns` variables, then (at
+    /// `width − 1`) the right-hand side. Stops early, with the value reached, once it is at most `stopAt`.
+    private static func minimise(
+        _ cost: [Double], tableau: inout [Double], basis: inout [Int], rows: Int, columns: Int, width: Int,
+        stopAt: Double = -.infinity
+    ) -> Double? {
+        let rhs = width - 1
+        // Reduced costs r_j = c_j − Σ_i c_basis(i) · T[i][j], and the objective's value, kept up to date by each pivot.
+        var reduced = cost
+        var value = 0.0
+        for i in 0..<rows where cost[basis[i]] != 0 {
+            let c = cost[basis[i]]
+            for j in 0..<columns { reduced[j] -= c * tableau[i * width + j] }
+            value += c * tableau[i * width + rhs]
+        }
+        var isBasic = [Bool](repeating: false, count: columns)
+        for b in basis { isBasic[b] = true }
+        var degenerate = 0
         while true {
-            // Reduced costs r_j = c_j − Σ_i c_basis(i) · T[i][j]; Bland: the first improving column enters.
-            var entering: Int? = nil
-            for j in 0..<columns where !basis.contains(j) {
-                var reduced = cost[j]
-                for i in tableau.indices { reduced -= cost[basis[i]] * tableau[i][j] }
-                if reduced < -epsilon {
-                    entering = j
-                    break
-                }
+            // Dantzig: the most negative reduced cost; Bland (the first negative) after many degenerate pivots.
+            var entering = -1
+            var most = -epsilon
+            for j in 0..<columns where !isBasic[j] && reduced[j] < most {
+                entering = j
+                if degenerate > 50 { break }
+                most = reduced[j]
             }
-            guard let column = entering else {
-                return tableau.indices.reduce(0) { $0 + cost[basis[$1]] * tableau[$1][rhs] }
-            }
+            guard entering >= 0 else { return value }
             // Ratio test; ties go to the smallest basic variable (Bland).
-            var leaving: Int? = nil
+            var leaving = -1
             var best = Double.infinity
-            for i in tableau.indices where tableau[i][column] > epsilon {
-                let ratio = tableau[i][rhs] / tableau[i][column]
-                if ratio < best - epsilon || (abs(ratio - best) <= epsilon && basis[i] < basis[leaving!]) {
+            for i in 0..<rows {
+                let a = tableau[i * width + entering]
+                guard a > epsilon else { continue }
+                let ratio = tableau[i * width + rhs] / a
+                if ratio < best - epsilon || (abs(ratio - best) <= epsilon && basis[i] < basis[leaving]) {
                     best = ratio
                     leaving = i
                 }
             }
-            guard let row = leaving else { return nil }
-            pivot(row: row, column: column, tableau: &tableau, basis: &basis)
+            guard leaving >= 0 else { return nil }
+            degenerate = best <= epsilon ? degenerate + 1 : 0
+            isBasic[basis[leaving]] = false
+            isBasic[entering] = true
+            let factor = reduced[entering]
+            pivot(row: leaving, column: entering, tableau: &tableau, basis: &basis, rows: rows, width: width)
+            for j in 0..<columns { reduced[j] -= factor * tableau[leaving * width + j] }
+            value += factor * tableau[leaving * width + rhs]
+            if value <= stopAt { return value }
         }
     }
 
-    private static func pivot(row: Int, column: Int, tableau: inout [[Double]], basis: inout [Int]) {
-        let divisor = tableau[row][column]
-        for j in tableau[row].indices { tableau[row][j] /= divisor }
-        for i in tableau.indices where i != row {
-            let factor = tableau[i][column]
-            guard factor != 0 else { continue }
-            for j in tableau[i].indices { tableau[i][j] -= factor * tableau[row][j] }
+    private static func pivot(row: Int, column: Int, tableau: inout [Double], basis: inout [Int], rows: Int, width: Int) {
+        tableau.withUnsafeMutableBufferPointer { t in
+            let base = row * width
+            let divisor = t[base + column]
+            for j in 0..<width { t[base + j] /= divisor }
+            for i in 0..<rows where i != row {
+                let other = i * width
+                let factor = t[other + column]
+                guard factor != 0 else { continue }
+                for j in 0..<width { t[other + j] -= factor * t[base + j] }
+            }
         }
         basis[row] = column
     }

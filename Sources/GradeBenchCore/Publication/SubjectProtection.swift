@@ -30,15 +30,17 @@ public struct SubjectProtection: Sendable {
         let (hidden, sensitive) = differenceCells(distributions)
         while true {
             let outcome = protectEach(real, forced: forced, withheld: withheld)
-            guard control.policy.secondarySuppression,
-                let addition = model.weakestLink(
-                    unknown: outcome.suppressed.union(hidden), protected: outcome.suppressed.union(sensitive),
-                    width: Double(control.policy.minimumIntervalWidth))
-            else { return (outcome.published, outcome.report) }
-            if addition.column == model.entriesColumn(addition.key) {
-                withheld.insert(addition.key)
-            } else {
-                forced[addition.key, default: []].insert(addition.column)
+            guard control.policy.secondarySuppression else { return (outcome.published, outcome.report) }
+            let additions = model.additions(
+                unknown: outcome.suppressed.union(hidden), protected: outcome.suppressed.union(sensitive),
+                width: Double(control.policy.minimumIntervalWidth))
+            guard !additions.isEmpty else { return (outcome.published, outcome.report) }
+            for addition in additions {
+                if addition.column == model.entriesColumn(addition.key) {
+                    withheld.insert(addition.key)
+                } else {
+                    forced[addition.key, default: []].insert(addition.column)
+                }
             }
         }
     }
@@ -180,83 +182,98 @@ struct LinkModel {
         return result
     }
 
-    /// The attacker's interval for one suppressed cell (only its component is solved).
-    func interval(of cell: Cell, suppressed: Set<Cell>) -> (lower: Double, upper: Double?) {
-        let component = components(suppressed).first { $0.contains(cell) }!
-        return linearBounds(component, suppressed: suppressed).bounds(of: component.firstIndex(of: cell)!)
+    /// What an attacker knows of an unknown cell before any arithmetic: a count suppressed inside a published
+    /// distribution is not zero (true zeros are published); difference-family cells and totals may be zero.
+    private func lowerBound(_ cell: Cell, unknown: Set<Cell>) -> Double {
+        let entries = Cell(key: cell.key, column: entriesColumn(cell.key))
+        return cell.column != entries.column && !unknown.contains(entries) && !cell.key.family.isDifference ? 1 : 0
     }
 
     private func linearBounds(_ component: [Cell], suppressed: Set<Cell>) -> LinearBounds {
-        do {
-            let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
-            var rows: [[Double]] = []
-            var rightHandSide: [Double] = []
-            var seen: Set<Int> = []
-            for cell in component {
-                for index in relationsOf[cell] ?? [] where seen.insert(index).inserted {
-                    var row = [Double](repeating: 0, count: component.count)
-                    var constant = 0.0
-                    for term in relations[index].terms {
-                        guard let column = position[term.cell] else { continue }
-                        row[column] += term.coefficient
-                        constant += term.coefficient * Double(values[term.cell] ?? 0)
-                    }
-                    rows.append(row)
-                    rightHandSide.append(constant)
+        let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+        var rows: [[Double]] = []
+        var rightHandSide: [Double] = []
+        var seen: Set<Int> = []
+        for cell in component {
+            for index in relationsOf[cell] ?? [] where seen.insert(index).inserted {
+                var row = [Double](repeating: 0, count: component.count)
+                var constant = 0.0
+                for term in relations[index].terms {
+                    guard let column = position[term.cell] else { continue }
+                    row[column] += term.coefficient
+                    constant += term.coefficient * Double(values[term.cell] ?? 0)
                 }
+                rows.append(row)
+                rightHandSide.append(constant)
             }
-            // A count suppressed inside a published distribution is known not to be zero (true zeros are published);
-            // the cells of a difference family are never published, so any of them may be zero.
-            let lower = component.map { cell -> Double in
-                let entries = Cell(key: cell.key, column: entriesColumn(cell.key))
-                return cell.column != entries.column && !suppressed.contains(entries) && !cell.key.family.isDifference ? 1 : 0
-            }
-            guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: lower) else {
-                preconditionFailure("the true values do not satisfy the tables' own relations")
-            }
-            return bounds
         }
+        let lower = component.map { lowerBound($0, unknown: suppressed) }
+        guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: lower) else {
+            preconditionFailure("the true values do not satisfy the tables' own relations")
+        }
+        return bounds
     }
 
-    /// The next cell to suppress, or `nil` when every protected cell is safe.
+    /// The next cells to suppress, or none when every protected cell is safe.
     ///
     /// `unknown` are the cells an attacker does not see (suppressed cells and every cell of a difference family);
     /// `protected` are those that must not be derivable (suppressed cells, and difference cells failing the primary
-    /// rules). First, no relation may hold exactly one unknown cell that is protected (it would be the published
-    /// total less the published rest: a group less its complement, a family less the others): the smallest non-zero
-    /// published cell of such a relation is suppressed. Then the audit: for the first protected cell (in table
-    /// order) whose interval is narrower than `width`, the smallest non-zero published cell linked with its
-    /// component whose suppression widens that interval; failing that, a linked distribution is withheld.
-    func weakestLink(unknown: Set<Cell>, protected: Set<Cell>, width: Double) -> Cell? {
+    /// rules).
+    ///
+    /// First, each relation on its own (fast, and it settles most cases): the unknown cells of a relation add up to a
+    /// known sum S, so a protected one among k lies within an interval no wider than S less the others' lower bounds
+    /// less its own. Where that is narrower than `width` (one lone unknown cell: width 0 — a group less its
+    /// complement, a family less the others), the relation's smallest non-zero published cell is added. Only when no
+    /// relation needs more does the audit run over everything at once (`LinearBounds`): in each linked component, for
+    /// the first protected cell whose interval is narrower than `width`, the smallest non-zero published cell of a
+    /// relation it is in is added (else one linked with the component; failing that, a linked distribution is
+    /// withheld).
+    func additions(unknown: Set<Cell>, protected: Set<Cell>, width: Double) -> Set<Cell> {
         func publishable(_ cell: Cell) -> Bool { !unknown.contains(cell) && !cell.key.family.isDifference }
+        // A true zero discloses no pupil (published distributions publish them): only counts of at least one pupil
+        // need an interval.
+        let protected = protected.filter { (values[$0] ?? 0) > 0 }
+        var chosen: Set<Cell> = []
         for relation in relations {
-            let hidden = relation.terms.filter { unknown.contains($0.cell) }
-            guard hidden.count == 1, protected.contains(hidden[0].cell) else { continue }
+            let terms = relation.terms.filter { unknown.contains($0.cell) }
+            let hidden = terms.map(\.cell)
+            guard hidden.contains(where: protected.contains), !hidden.contains(where: chosen.contains) else { continue }
+            // One unknown is pinned. Unknowns all on one side add up to a known sum: each lies within the sum less
+            // the others' lower bounds. With unknowns on both sides the relation alone bounds nothing.
+            let narrowest: Double
+            if hidden.count == 1 {
+                narrowest = 0
+            } else if terms.allSatisfy({ $0.coefficient == terms[0].coefficient }) {
+                narrowest = hidden.reduce(0.0) { $0 + Double(values[$1] ?? 0) - lowerBound($1, unknown: unknown) }
+            } else {
+                continue
+            }
+            guard narrowest < width - 1e-6 else { continue }
             let candidates = relation.terms.map(\.cell).filter { publishable($0) && (values[$0] ?? 0) > 0 }
-            if let next = smallest(candidates) { return next }
+            if let next = smallest(candidates) { chosen.insert(next) } else if let other = withholdable(hidden, publishable) { chosen.insert(other) }
         }
-        let intervals = intervals(suppressed: unknown)
-        for cell in intervals.keys.sorted() where protected.contains(cell) {
-            let current = intervals[cell]!
-            guard let upper = current.upper, upper - current.lower < width - 1e-6 else { continue }
-            let component = components(unknown).first { $0.contains(cell) }!
-            let linked = Set(component.flatMap { (relationsOf[$0] ?? []).flatMap { relations[$0].terms.map(\.cell) } })
-            let candidates = linked.filter { publishable($0) && (values[$0] ?? 0) > 0 }.sorted {
-                (values[$0]!, $0) < (values[$1]!, $1)
+        if !chosen.isEmpty { return chosen }
+        for component in components(unknown) where component.contains(where: protected.contains) {
+            let bounds = linearBounds(component, suppressed: unknown)
+            for (index, cell) in component.enumerated() where protected.contains(cell) {
+                guard !bounds.spans(index, atLeast: width, truth: Double(values[cell] ?? 0)) else { continue }
+                let direct = (relationsOf[cell] ?? []).flatMap { relations[$0].terms.map(\.cell) }
+                let linked = component.flatMap { (relationsOf[$0] ?? []).flatMap { relations[$0].terms.map(\.cell) } }
+                if let next = smallest(direct.filter { publishable($0) && (values[$0] ?? 0) > 0 })
+                    ?? smallest(linked.filter { publishable($0) && (values[$0] ?? 0) > 0 })
+                    ?? withholdable(component, publishable)
+                {
+                    chosen.insert(next)
+                }
+                break
             }
-            for candidate in candidates {
-                var trial = unknown
-                trial.insert(candidate)
-                let widened = interval(of: cell, suppressed: trial)
-                if widened.upper.map({ $0 - widened.lower > upper - current.lower + 1e-6 }) ?? true { return candidate }
-            }
-            // Nothing published widens it: withhold the cell's own distribution, then a linked one.
-            let entries = Cell(key: cell.key, column: entriesColumn(cell.key))
-            if publishable(entries) { return entries }
-            let others = linked.map { Cell(key: $0.key, column: entriesColumn($0.key)) }.filter(publishable)
-            if let other = others.min() { return other }
         }
-        return nil
+        return chosen
+    }
+
+    /// Nothing published is left to add: the entries of a distribution among `cells` that is still published.
+    private func withholdable(_ cells: [Cell], _ publishable: (Cell) -> Bool) -> Cell? {
+        cells.map { Cell(key: $0.key, column: entriesColumn($0.key)) }.filter(publishable).min()
     }
 
     private func smallest(_ cells: [Cell]) -> Cell? {

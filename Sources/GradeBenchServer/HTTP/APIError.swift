@@ -5,7 +5,7 @@ import Hummingbird
 import NIOCore
 
 /// Every error response: `{"error": {"code": "…", "message": "…"}}` with a stable code and one sentence.
-public struct APIError: HTTPResponseError, Sendable {
+public struct APIError: HTTPResponseError, GradeBenchError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
@@ -13,6 +13,8 @@ public struct APIError: HTTPResponseError, Sendable {
     /// Row-level problems of a refused submission (capped), and how many there are in all.
     public var problems: [SubmissionProblem]? = nil
     public var total: Int? = nil
+    /// What a release guard found (capped), with `total`.
+    public var findings: [String]? = nil
 
     public init(_ status: HTTPResponse.Status, code: String, message: String) {
         self.status = status
@@ -59,6 +61,11 @@ public struct APIError: HTTPResponseError, Sendable {
             api.problems = error.problems
             api.total = error.total
             return api
+        case let error as ReleaseGuard.Refusal:
+            var api = APIError(.conflict, code: error.code, message: error.message)
+            api.findings = error.findings.prefix(100).map(\.description)
+            api.total = error.findings.count
+            return api
         case let error as NIOTooManyBytesError:
             _ = error
             return APIError(.contentTooLarge, code: "body_too_large", message: "The request body is larger than this server accepts.")
@@ -75,6 +82,7 @@ public struct APIError: HTTPResponseError, Sendable {
             let code: String
             let message: String
             let problems: [SubmissionProblem]?
+            let findings: [String]?
             let total: Int?
         }
         let error: Detail
@@ -83,7 +91,7 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(Body(error: .init(code: code, message: message, problems: problems, total: total)))
+        let data = try encoder.encode(Body(error: .init(code: code, message: message, problems: problems, findings: findings, total: total)))
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

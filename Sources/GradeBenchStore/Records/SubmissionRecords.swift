@@ -91,9 +91,15 @@ public struct SnapshotDraft: Sendable {
     public let pupilCount: Int
     public let policyHash: String
     public let payload: [UInt8]
+    /// The DPO's suppression report.
+    public let report: [UInt8]
     public let userID: Int64?
 
-    public init(collectionID: String, schoolCount: Int, pupilCount: Int, policyHash: String, payload: [UInt8], userID: Int64?) {
+    public init(
+        collectionID: String, schoolCount: Int, pupilCount: Int, policyHash: String, payload: [UInt8], report: [UInt8] = [],
+        userID: Int64?
+    ) {
+        self.report = report
         self.collectionID = collectionID
         self.schoolCount = schoolCount
         self.pupilCount = pupilCount

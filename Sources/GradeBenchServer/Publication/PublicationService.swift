@@ -1,0 +1,64 @@
+import Foundation
+import GradeBenchCore
+import GradeBenchStore
+import HTTPTypes
+
+/// What a publication returns to the operator: the stored snapshot's facts, never its tables.
+public struct SnapshotReceipt: Codable, Sendable, Equatable {
+    public let snapshot: Int64
+    public let collection: String
+    public let schools: Int
+    /// Contributing pupils, rounded to the policy's base like every published count.
+    public let pupils: Int
+    public let policyHash: String
+    public let suppressedCells: Int
+}
+
+/// A publication, in order: the collection → the policy version's DPO approval → the contributing schools (an active
+/// submission and consent active now) → Core's `Publication` (tables, disclosure control, release guards against
+/// every earlier snapshot) → one store write of the snapshot, its report and the audit event.
+public struct PublicationService: Sendable {
+    let store: Store
+    let policies: PolicySet
+    let catalogue: SubjectCatalogue
+
+    public init(store: Store, policies: PolicySet, catalogue: SubjectCatalogue = .standard) {
+        self.store = store
+        self.policies = policies
+        self.catalogue = catalogue
+    }
+
+    public func publish(collectionID: String, actor: String, userID: Int64?) async throws -> SnapshotReceipt {
+        guard let collection = try await store.collection(collectionID) else {
+            throw APIError.notFound("No collection '\(collectionID.prefix(64))' exists.")
+        }
+        guard try await !store.policyApprovals(hash: policies.hash).isEmpty else {
+            throw APIError(
+                .conflict, code: "policy_not_approved",
+                message: "The policy version \(policies.hash) has not been approved by a DPO; publication uses only an approved policy.")
+        }
+        var contributions: [Contribution] = []
+        for input in try await store.publicationInputs(collectionID: collection.id) where input.consents.isActive(for: collection) {
+            contributions.append(Contribution(school: input.school, aggregate: try PartialAggregate(encoded: input.aggregate)))
+        }
+        guard !contributions.isEmpty else {
+            throw APIError(
+                .conflict, code: "no_contributions",
+                message: "No school has both an accepted submission and active consent for collection '\(collection.id)'.")
+        }
+        let earlier = try await store.snapshots(collectionID: collection.id).map { record in
+            (id: record.id, content: try SnapshotContent(encoded: record.payload))
+        }
+        let publication = Publication(policy: policies.suppression, policyHash: policies.hash, catalogue: catalogue)
+        let (content, report) = try publication.publish(
+            keyStage: collection.keyStage, contributions: contributions, earlier: earlier)
+        let record = try await store.saveSnapshot(
+            SnapshotDraft(
+                collectionID: collection.id, schoolCount: content.schools, pupilCount: contributions.reduce(0) { $0 + $1.aggregate.pupils },
+                policyHash: policies.hash, payload: content.encoded(), report: report.encoded(), userID: userID),
+            actor: actor)
+        return SnapshotReceipt(
+            snapshot: record.id, collection: collection.id, schools: content.schools, pupils: content.pupils, policyHash: policies.hash,
+            suppressedCells: report.entries.count)
+    }
+}
