@@ -98,12 +98,22 @@ public struct BenchmarkTables: Sendable {
     public private(set) var pupilCount = 0
 
     /// `coalition` is the dominance rule's coalition size (each cell keeps the largest contributions it needs).
+    public init(keyStage: KeyStage, contributions: [Contribution], catalogue: SubjectCatalogue, coalition: Int) throws {
+        let aggregates = Dictionary(uniqueKeysWithValues: contributions.map { ($0.school.urn, $0.aggregate) })
+        try self.init(keyStage: keyStage, schools: contributions.map(\.school), catalogue: catalogue, coalition: coalition) {
+            aggregates[$0.urn]!
+        }
+    }
+
+    /// The tables of `schools`, reading each school's partial aggregate from `aggregate` once, in turn (a whole
+    /// collection's decoded aggregates are never held at once).
     public init(
-        keyStage: KeyStage, contributions: [Contribution], catalogue: SubjectCatalogue, coalition: Int
-    ) throws(CatalogueError) {
+        keyStage: KeyStage, schools: [School], catalogue: SubjectCatalogue, coalition: Int,
+        aggregate: (School) throws -> PartialAggregate
+    ) throws {
         self.keyStage = keyStage
-        for contribution in contributions {
-            for family in Family.families(of: contribution.school) { members[family, default: []].insert(contribution.school.urn) }
+        for school in schools {
+            for family in Family.families(of: school) { members[family, default: []].insert(school.urn) }
         }
         var differencesOf: [URN: [Family]] = [:]
         for (family, schools) in Family.differences(members: members) {
@@ -111,13 +121,14 @@ public struct BenchmarkTables: Sendable {
             for school in schools { differencesOf[school, default: []].append(family) }
         }
         let measures = HeadlineMeasure.measures(for: keyStage)
-        for contribution in contributions {
-            precondition(contribution.aggregate.keyStage == keyStage, "a contribution of another key stage")
-            let urn = contribution.school.urn
+        for school in schools {
+            let partial = try aggregate(school)
+            precondition(partial.keyStage == keyStage, "a contribution of another key stage")
+            let urn = school.urn
             schoolCount += 1
-            pupilCount += contribution.aggregate.pupils
-            let families = Family.families(of: contribution.school) + (differencesOf[urn] ?? [])
-            for (code, groups) in contribution.aggregate.subjects {
+            pupilCount += partial.pupils
+            let families = Family.families(of: school) + (differencesOf[urn] ?? [])
+            for (code, groups) in partial.subjects {
                 let subject = try catalogue.subject(code)
                 for (groupName, tally) in groups {
                     guard let group = PupilGroup(groupName) else { continue }
@@ -131,7 +142,7 @@ public struct BenchmarkTables: Sendable {
                     }
                 }
             }
-            for (groupName, tally) in contribution.aggregate.measures {
+            for (groupName, tally) in partial.measures {
                 guard let group = PupilGroup(groupName) else { continue }
                 for measure in measures {
                     addSchoolFigure(measure, tally, school: urn, group: group)

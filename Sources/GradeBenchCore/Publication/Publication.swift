@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// One publication, start to finish, in Core (no I/O): merge the contributing schools' partial aggregates into
 /// tables, protect every subject and headline measure (`SubjectProtection`, `MeanProtection`), compute the school
 /// distributions, then check the release guards against the collection's earlier snapshots.
@@ -16,19 +19,40 @@ public struct Publication: Sendable {
     public func publish(
         keyStage: KeyStage, contributions: [Contribution], earlier: [(id: Int64, content: SnapshotContent)]
     ) throws -> (content: SnapshotContent, report: SuppressionReport) {
-        let contributions = contributions.sorted { $0.school.urn < $1.school.urn }
+        let aggregates = Dictionary(uniqueKeysWithValues: contributions.map { ($0.school.urn, $0.aggregate) })
+        return try publish(keyStage: keyStage, schools: contributions.map(\.school), earlier: earlier) { aggregates[$0.urn]! }
+    }
+
+    /// The same, reading each contributing school's partial aggregate from `aggregate` in turn.
+    public func publish(
+        keyStage: KeyStage, schools: [School], earlier: [(id: Int64, content: SnapshotContent)],
+        aggregate: (School) throws -> PartialAggregate
+    ) throws -> (content: SnapshotContent, report: SuppressionReport) {
+        let schools = schools.sorted { $0.urn < $1.urn }
         let tables = try BenchmarkTables(
-            keyStage: keyStage, contributions: contributions, catalogue: catalogue, coalition: policy.dominanceCoalition)
+            keyStage: keyStage, schools: schools, catalogue: catalogue, coalition: policy.dominanceCoalition, aggregate: aggregate)
         let control = DisclosureControl(policy: policy)
         var entries: [SuppressionReport.Entry] = []
+        var relationChecked = 0
 
+        // Subjects are independent of one another: they are protected in parallel, and put back in subject order.
         func protectAll(_ distributions: [DistributionKey: Distribution], table: String) -> [PublishedDistribution] {
-            var published: [PublishedDistribution] = []
             let protection = SubjectProtection(control: control)
-            for (_, group) in BenchmarkTables.bySubject(distributions).sorted(by: { $0.key < $1.key }) {
-                let (tables, report) = protection.protect(group)
-                published += tables.values
-                entries += report.map { SuppressionReport.Entry(table: table, cell: $0) }
+            let groups = BenchmarkTables.bySubject(distributions).sorted(by: { $0.key < $1.key }).map(\.value)
+            let outcomes = Mutex([Int: ([PublishedDistribution], [SuppressedCell], Int)]())
+            DispatchQueue.concurrentPerform(iterations: groups.count) { index in
+                let (tables, report, limited) = protection.protectLinked(groups[index])
+                let published = Array(tables.values)
+                outcomes.withLock { $0[index] = (published, report, limited) }
+            }
+            var published: [PublishedDistribution] = []
+            outcomes.withLock { outcomes in
+                for index in groups.indices {
+                    let (tables, report, limited) = outcomes[index]!
+                    published += tables
+                    entries += report.map { SuppressionReport.Entry(table: table, cell: $0) }
+                    relationChecked += limited
+                }
             }
             return published.sorted { $0.key < $1.key }
         }
@@ -52,12 +76,12 @@ public struct Publication: Sendable {
         let content = SnapshotContent(
             keyStage: keyStage, policyHash: policyHash, schools: tables.schoolCount, pupils: control.rounded(tables.pupilCount),
             families: families, subjects: subjects, proportions: proportions, means: means,
-            schoolDistributions: schoolDistributions, ranks: ranks, contributors: contributions.map(\.school.urn)
+            schoolDistributions: schoolDistributions, ranks: ranks, contributors: schools.map(\.urn)
         )
         if policy.releaseGuard {
             let findings = ReleaseGuard(policy: policy).check(content, tables: tables, earlier: earlier)
             if !findings.isEmpty { throw ReleaseGuard.Refusal(findings: findings) }
         }
-        return (content, SuppressionReport(entries: entries))
+        return (content, SuppressionReport(entries: entries, relationCheckedCells: relationChecked))
     }
 }

@@ -176,7 +176,7 @@ extension SnapshotContent: Codable {
 }
 
 extension SuppressionReport: Codable {
-    enum CodingKeys: String, CodingKey { case counts, cells }
+    enum CodingKeys: String, CodingKey { case counts, cells, relationCheckedCells }
 
     private struct Cell: Codable {
         let table: String
@@ -196,20 +196,21 @@ extension SuppressionReport: Codable {
                     table: $0.table, family: $0.cell.key.family.description, subject: $0.cell.key.subject,
                     group: $0.cell.key.group.description, cell: $0.cell.cell, reason: $0.cell.reason)
             }, forKey: .cells)
+        try container.encode(relationCheckedCells, forKey: .relationCheckedCells)
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let cells = try container.decode([Cell].self, forKey: .cells)
-        self.init(
-            entries: try cells.map { cell in
+        let entries = try cells.map { cell in
                 guard let family = Family(cell.family), let group = PupilGroup(cell.group) else {
                     throw DecodingError.dataCorruptedError(forKey: .cells, in: container, debugDescription: "unknown family or group")
                 }
                 return Entry(
                     table: cell.table,
                     cell: SuppressedCell(key: DistributionKey(family: family, subject: cell.subject, group: group), cell: cell.cell, reason: cell.reason))
-            })
+            }
+        self.init(entries: entries, relationCheckedCells: try container.decode(Int.self, forKey: .relationCheckedCells))
     }
 
     public func encoded() -> [UInt8] { Array(try! SnapshotContent.encoder.encode(self)) }

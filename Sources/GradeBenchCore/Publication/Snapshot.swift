@@ -36,6 +36,9 @@ public struct SuppressionReport: Hashable, Sendable {
     }
 
     public let entries: [Entry]
+    /// Suppressed cells whose linked component was too large for the full linear audit (`LinkModel.auditLimit`):
+    /// checked relation by relation only.
+    public let relationCheckedCells: Int
 
     public var countsByReason: [SuppressionReason: Int] {
         entries.reduce(into: [:]) { $0[$1.cell.reason, default: 0] += 1 }

@@ -23,6 +23,14 @@ public struct SubjectProtection: Sendable {
     public func protect(
         _ distributions: [DistributionKey: Distribution]
     ) -> (published: [DistributionKey: PublishedDistribution], report: [SuppressedCell]) {
+        let outcome = protectLinked(distributions)
+        return (outcome.published, outcome.report)
+    }
+
+    /// `protect`, and how many protected cells only the relation-by-relation check covered (`LinkModel.auditLimit`).
+    func protectLinked(
+        _ distributions: [DistributionKey: Distribution]
+    ) -> (published: [DistributionKey: PublishedDistribution], report: [SuppressedCell], relationChecked: Int) {
         var forced: [DistributionKey: Set<Int>] = [:]
         var withheld: Set<DistributionKey> = []
         let model = LinkModel(distributions)
@@ -30,11 +38,16 @@ public struct SubjectProtection: Sendable {
         let (hidden, sensitive) = differenceCells(distributions)
         while true {
             let outcome = protectEach(real, forced: forced, withheld: withheld)
-            guard control.policy.secondarySuppression else { return (outcome.published, outcome.report) }
-            let additions = model.additions(
-                unknown: outcome.suppressed.union(hidden), protected: outcome.suppressed.union(sensitive),
-                width: Double(control.policy.minimumIntervalWidth))
-            guard !additions.isEmpty else { return (outcome.published, outcome.report) }
+            guard control.policy.secondarySuppression else {
+                return (outcome.published, outcome.report.sorted { ($0.key, $0.cell) < ($1.key, $1.cell) }, 0)
+            }
+            let unknown = outcome.suppressed.union(hidden)
+            let protected = outcome.suppressed.union(sensitive)
+            let additions = model.additions(unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth))
+            guard !additions.isEmpty else {
+                let report = outcome.report.sorted { ($0.key, $0.cell) < ($1.key, $1.cell) }
+                return (outcome.published, report, model.limitedCells(unknown: unknown, protected: protected))
+            }
             for addition in additions {
                 if addition.column == model.entriesColumn(addition.key) {
                     withheld.insert(addition.key)
@@ -79,7 +92,7 @@ public struct SubjectProtection: Sendable {
                 suppressed.insert(LinkModel.Cell(key: key, column: column))
             }
         }
-        return (published, report.sorted { ($0.key, $0.cell) < ($1.key, $1.cell) }, suppressed)
+        return (published, report, suppressed)
     }
 }
 
@@ -214,6 +227,19 @@ struct LinkModel {
         return bounds
     }
 
+    /// Linked components with more unknown cells than this are checked relation by relation only: the dense simplex
+    /// grows with the cube of a component's size, and the largest components (a niche subject withheld in most
+    /// families) are made of whole withheld distributions. `limitedCells` counts the protected cells this leaves
+    /// without the full audit, for the DPO's report.
+    static let auditLimit = 160
+
+    /// The protected cells (true count ≥ 1) in components larger than `auditLimit`.
+    func limitedCells(unknown: Set<Cell>, protected: Set<Cell>) -> Int {
+        components(unknown).filter { $0.count > Self.auditLimit }.reduce(0) { total, component in
+            total + component.filter { protected.contains($0) && (values[$0] ?? 0) > 0 }.count
+        }
+    }
+
     /// The next cells to suppress, or none when every protected cell is safe.
     ///
     /// `unknown` are the cells an attacker does not see (suppressed cells and every cell of a difference family);
@@ -254,6 +280,7 @@ struct LinkModel {
         }
         if !chosen.isEmpty { return chosen }
         for component in components(unknown) where component.contains(where: protected.contains) {
+            guard component.count <= Self.auditLimit else { continue }
             let bounds = linearBounds(component, suppressed: unknown)
             for (index, cell) in component.enumerated() where protected.contains(cell) {
                 guard !bounds.spans(index, atLeast: width, truth: Double(values[cell] ?? 0)) else { continue }

@@ -37,11 +37,8 @@ public struct PublicationService: Sendable {
                 .conflict, code: "policy_not_approved",
                 message: "The policy version \(policies.hash) has not been approved by a DPO; publication uses only an approved policy.")
         }
-        var contributions: [Contribution] = []
-        for input in try await store.publicationInputs(collectionID: collection.id) where input.consents.isActive(for: collection) {
-            contributions.append(Contribution(school: input.school, aggregate: try PartialAggregate(encoded: input.aggregate)))
-        }
-        guard !contributions.isEmpty else {
+        let inputs = try await store.publicationInputs(collectionID: collection.id).filter { $0.consents.isActive(for: collection) }
+        guard !inputs.isEmpty else {
             throw APIError(
                 .conflict, code: "no_contributions",
                 message: "No school has both an accepted submission and active consent for collection '\(collection.id)'.")
@@ -50,11 +47,16 @@ public struct PublicationService: Sendable {
             (id: record.id, content: try SnapshotContent(encoded: record.payload))
         }
         let publication = Publication(policy: policies.suppression, policyHash: policies.hash, catalogue: catalogue)
-        let (content, report) = try publication.publish(
-            keyStage: collection.keyStage, contributions: contributions, earlier: earlier)
+        let stored = Dictionary(uniqueKeysWithValues: inputs.map { ($0.school.urn, $0.aggregate) })
+        var pupils = 0
+        let (content, report) = try publication.publish(keyStage: collection.keyStage, schools: inputs.map(\.school), earlier: earlier) {
+            let aggregate = try PartialAggregate(encoded: stored[$0.urn]!)
+            pupils += aggregate.pupils
+            return aggregate
+        }
         let record = try await store.saveSnapshot(
             SnapshotDraft(
-                collectionID: collection.id, schoolCount: content.schools, pupilCount: contributions.reduce(0) { $0 + $1.aggregate.pupils },
+                collectionID: collection.id, schoolCount: content.schools, pupilCount: pupils,
                 policyHash: policies.hash, payload: content.encoded(), report: report.encoded(), userID: userID),
             actor: actor)
         return SnapshotReceipt(
