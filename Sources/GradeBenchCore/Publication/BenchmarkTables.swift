@@ -56,9 +56,14 @@ public struct Distribution: Sendable {
     }
 
     mutating func add(_ tally: GradeTally) {
-        for (index, code) in cells.enumerated() { grades[index].add(tally.counts[code] ?? 0) }
-        entries.add(tally.entries)
-        pointsSum += tally.pointsSum
+        add(counts: cells.map { tally.counts[$0] ?? 0 }, entries: tally.entries, pointsSum: tally.pointsSum)
+    }
+
+    /// One school's counts in `cells` order, its entries and points sum (a tally read once for every family).
+    mutating func add(counts: [Int], entries: Int, pointsSum: Double) {
+        for index in counts.indices { grades[index].add(counts[index]) }
+        self.entries.add(entries)
+        self.pointsSum += pointsSum
     }
 
     /// One school's counts, in `cells` order; the entries are their sum.
@@ -136,9 +141,11 @@ public struct BenchmarkTables: Sendable {
                         schoolFigures[code, default: []].append(
                             SchoolFigure(school: urn, value: tally.pointsSum / Double(tally.entries), base: tally.entries))
                     }
+                    let counts = subject.scale.grades.map { tally.counts[$0.code] ?? 0 }
                     for family in families {
                         let key = DistributionKey(family: family, subject: code, group: group)
-                        distributions[key, default: Distribution(subject: subject, coalition: coalition)].add(tally)
+                        distributions[key, default: Distribution(subject: subject, coalition: coalition)]
+                            .add(counts: counts, entries: tally.entries, pointsSum: tally.pointsSum)
                     }
                 }
             }
