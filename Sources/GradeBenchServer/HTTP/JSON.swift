@@ -13,6 +13,11 @@ enum JSON {
         )
     }
 
+    /// A stored time (seconds since 1970) as responses show it: ISO 8601 in UTC.
+    static func timestamp(_ seconds: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
     /// Decodes a JSON request body (up to 64 KiB).
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let buffer = try await request.body.collect(upTo: 64 * 1024)

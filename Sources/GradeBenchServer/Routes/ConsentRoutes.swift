@@ -21,7 +21,7 @@ struct ConsentView: Codable, Sendable {
         textHash = record.textHash
         reason = record.reason
         user = record.userID
-        recordedAt = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(record.recordedAt)))
+        recordedAt = JSON.timestamp(record.recordedAt)
     }
 }
 

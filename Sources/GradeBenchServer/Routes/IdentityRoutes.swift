@@ -26,7 +26,7 @@ struct IssuedTokenView: Codable, Sendable {
     init(_ issued: IssuedToken) {
         id = issued.record.id
         token = issued.secret
-        expiresAt = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(issued.record.expiresAt)))
+        expiresAt = JSON.timestamp(issued.record.expiresAt)
     }
 }
 

@@ -28,7 +28,7 @@ extension APIRouter {
             }
             let views = try await store.snapshots(collectionID: collection).map {
                 SnapshotView(
-                    snapshot: $0.id, publishedAt: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval($0.createdAt))),
+                    snapshot: $0.id, publishedAt: JSON.timestamp($0.createdAt),
                     schools: $0.schoolCount, policyHash: $0.policyHash)
             }
             return try JSON.response(views)
@@ -58,7 +58,7 @@ extension APIRouter {
                 self.approval = approval.id
                 policyHash = approval.policyHash
                 user = approval.userID
-                approvedAt = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(approval.approvedAt)))
+                approvedAt = JSON.timestamp(approval.approvedAt)
             }
         }
         add(.get, "/v1/policies/current", access: .roles(.operator, .dpo)) { [store] _, _, _ in

@@ -43,9 +43,8 @@ struct CollectionView: Codable, Sendable {
         name = collection.name
         keyStage = collection.keyStage.rawValue
         academicYear = collection.academicYear
-        let format = ISO8601DateFormatter()
-        opensAt = collection.opensAt.map { format.string(from: Date(timeIntervalSince1970: TimeInterval($0))) }
-        closesAt = collection.closesAt.map { format.string(from: Date(timeIntervalSince1970: TimeInterval($0))) }
+        opensAt = collection.opensAt.map(JSON.timestamp)
+        closesAt = collection.closesAt.map(JSON.timestamp)
     }
 }
 
