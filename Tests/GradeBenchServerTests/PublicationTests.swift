@@ -95,7 +95,7 @@ struct PublicationTests {
                 #expect(second.status == .conflict)
                 let failure = try JSONDecoder().decode(Failure.self, from: Data(second.body.readableBytesView))
                 #expect(failure.error.code == "release_guard")
-                #expect(failure.error.findings?.contains { $0.hasPrefix("contributing schools") && $0.contains("1 schools") } == true)
+                #expect(failure.error.findings?.contains { $0.hasPrefix("contributing schools") && $0.contains("a difference of 1 school") } == true)
                 #expect(try await app.store.snapshots(collectionID: "ks4-t").count == 1)
 
                 // The DPO's report counts cells by rule and lists each suppressed cell with its reason.

@@ -17,7 +17,7 @@ public struct ReleaseGuard: Sendable {
 
     /// One derivable difference that is too small.
     public struct Finding: Hashable, Sendable, CustomStringConvertible {
-        /// The table and cell: `subject MATH / region=London / pp=Y / grade 4`, `contributing schools`, …
+        /// The table and cell: `MATH grade 4 (family region=London, group pp=Y)`, `contributing schools`, …
         public let cell: String
         /// What it is compared with: `snapshot 3`, or the other table.
         public let against: String
@@ -25,7 +25,9 @@ public struct ReleaseGuard: Sendable {
         /// `pupils` or `schools`.
         public let unit: String
 
-        public var description: String { "\(cell) against \(against): a difference of \(difference) \(unit)" }
+        public var description: String {
+            "\(cell) against \(against): a difference of \(difference) \(difference == 1 ? String(unit.dropLast()) : unit)"
+        }
     }
 
     public struct Refusal: GradeBenchError {
@@ -103,5 +105,9 @@ public struct ReleaseGuard: Sendable {
         return counts
     }
 
-    static func name(_ table: PublishedDistribution, _ cell: String) -> String { "\(table.key) / \(cell)" }
+    /// `MATH grade 4 (family region=London, group pp=Y)`, `MATH entries (…)`.
+    static func name(_ table: PublishedDistribution, _ cell: String) -> String {
+        let what = cell == "entries" || !table.key.subject.allSatisfy({ $0.isUppercase || $0.isNumber }) ? cell : "grade \(cell)"
+        return "\(table.key.subject) \(what) (family \(table.key.family), group \(table.key.group))"
+    }
 }
