@@ -68,8 +68,7 @@ public struct Distribution: Sendable {
 
     /// One school's counts, in `cells` order; the entries are their sum.
     mutating func add(counts: [Int]) {
-        for (index, count) in counts.enumerated() { grades[index].add(count) }
-        entries.add(counts.reduce(0, +))
+        add(counts: counts, entries: counts.reduce(0, +), pointsSum: 0)
     }
 }
 

@@ -69,9 +69,10 @@ public struct ReleaseGuard: Sendable {
         var published: [DistributionKey: PublishedDistribution] = [:]
         for table in content.subjects + content.proportions { published[table.key] = table }
         let differences = tables.members.keys.filter(\.isDifference).sorted()
+        let keys = published.keys.sorted()
         for difference in differences {
             guard case .difference(let smaller, let larger) = difference.kind else { continue }
-            for key in published.keys.sorted() where key.family == larger {
+            for key in keys where key.family == larger {
                 let part = DistributionKey(family: smaller, subject: key.subject, group: key.group)
                 guard let whole = published[key], let small = published[part], whole.entries != .suppressed,
                     small.entries != .suppressed

@@ -43,10 +43,10 @@ public struct SubjectProtection: Sendable {
             }
             let unknown = outcome.suppressed.union(hidden)
             let protected = outcome.suppressed.union(sensitive)
-            let additions = model.additions(unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth))
+            let (additions, relationChecked) = model.additions(
+                unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth))
             guard !additions.isEmpty else {
-                let report = outcome.report.sorted { ($0.key, $0.cell) < ($1.key, $1.cell) }
-                return (outcome.published, report, model.limitedCells(unknown: unknown, protected: protected))
+                return (outcome.published, outcome.report.sorted { ($0.key, $0.cell) < ($1.key, $1.cell) }, relationChecked)
             }
             for addition in additions {
                 if addition.column == model.entriesColumn(addition.key) {
@@ -229,16 +229,9 @@ struct LinkModel {
 
     /// Linked components with more unknown cells than this are checked relation by relation only: the dense simplex
     /// grows with the cube of a component's size, and the largest components (a niche subject withheld in most
-    /// families) are made of whole withheld distributions. `limitedCells` counts the protected cells this leaves
+    /// families) are made of whole withheld distributions. `additions` counts the protected cells this leaves
     /// without the full audit, for the DPO's report.
     static let auditLimit = 160
-
-    /// The protected cells (true count ≥ 1) in components larger than `auditLimit`.
-    func limitedCells(unknown: Set<Cell>, protected: Set<Cell>) -> Int {
-        components(unknown).filter { $0.count > Self.auditLimit }.reduce(0) { total, component in
-            total + component.filter { protected.contains($0) && (values[$0] ?? 0) > 0 }.count
-        }
-    }
 
     /// The next cells to suppress, or none when every protected cell is safe.
     ///
@@ -254,7 +247,9 @@ struct LinkModel {
     /// the first protected cell whose interval is narrower than `width`, the smallest non-zero published cell of a
     /// relation it is in is added (else one linked with the component; failing that, a linked distribution is
     /// withheld).
-    func additions(unknown: Set<Cell>, protected: Set<Cell>, width: Double) -> Set<Cell> {
+    /// Also returns, when the relation-by-relation check needs nothing more, how many protected cells (true count ≥ 1)
+    /// are in components larger than `auditLimit`, which the full audit skips.
+    func additions(unknown: Set<Cell>, protected: Set<Cell>, width: Double) -> (cells: Set<Cell>, relationChecked: Int) {
         func publishable(_ cell: Cell) -> Bool { !unknown.contains(cell) && !cell.key.family.isDifference }
         // A true zero discloses no pupil (published distributions publish them): only counts of at least one pupil
         // need an interval.
@@ -278,9 +273,13 @@ struct LinkModel {
             let candidates = relation.terms.map(\.cell).filter { publishable($0) && (values[$0] ?? 0) > 0 }
             if let next = smallest(candidates) { chosen.insert(next) } else if let other = withholdable(hidden, publishable) { chosen.insert(other) }
         }
-        if !chosen.isEmpty { return chosen }
+        if !chosen.isEmpty { return (chosen, 0) }
+        var relationChecked = 0
         for component in components(unknown) where component.contains(where: protected.contains) {
-            guard component.count <= Self.auditLimit else { continue }
+            guard component.count <= Self.auditLimit else {
+                relationChecked += component.filter(protected.contains).count
+                continue
+            }
             let bounds = linearBounds(component, suppressed: unknown)
             for (index, cell) in component.enumerated() where protected.contains(cell) {
                 guard !bounds.spans(index, atLeast: width, truth: Double(values[cell] ?? 0)) else { continue }
@@ -295,7 +294,7 @@ struct LinkModel {
                 break
             }
         }
-        return chosen
+        return (chosen, relationChecked)
     }
 
     /// Nothing published is left to add: the entries of a distribution among `cells` that is still published.
