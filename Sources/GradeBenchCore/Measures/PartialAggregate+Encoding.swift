@@ -36,46 +36,22 @@ extension PartialAggregate {
     }
 
     public init(encoded bytes: [UInt8]) throws(DecodingFailure) {
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
-        guard lines.count >= 3, lines[0] == "gradebench-partial 1" else { throw DecodingFailure(line: 1) }
-        guard lines[1].hasPrefix("key-stage "), let stage = KeyStage(rawValue: String(lines[1].dropFirst(10))) else {
-            throw DecodingFailure(line: 2)
-        }
-        guard lines[2].hasPrefix("pupils "), let pupils = Int(lines[2].dropFirst(7)) else { throw DecodingFailure(line: 3) }
-        self.init(keyStage: stage)
-        self.pupils = pupils
-        for (index, line) in lines.enumerated().dropFirst(3) {
-            let fields = line.split(separator: " ")
-            func pair(_ field: Substring) throws(DecodingFailure) -> (String, Substring) {
-                guard let colon = field.lastIndex(of: ":") else { throw DecodingFailure(line: index + 1) }
-                return (String(field[..<colon]), field[field.index(after: colon)...])
-            }
-            switch fields.first {
-            case "subject":
-                guard fields.count >= 6, let entries = Int(fields[3]), let points = Double(fields[4]), let nonGrades = Int(fields[5]) else {
-                    throw DecodingFailure(line: index + 1)
-                }
+        var lines = try PartialAggregateLines(bytes)
+        self.init(keyStage: lines.keyStage)
+        pupils = lines.pupils
+        while let kind = try lines.next() {
+            switch kind {
+            case .subject:
                 var tally = GradeTally()
-                tally.entries = entries
-                tally.pointsSum = points
-                tally.nonGrades = nonGrades
-                for field in fields.dropFirst(6) {
-                    let (code, count) = try pair(field)
-                    guard let value = Int(count) else { throw DecodingFailure(line: index + 1) }
-                    tally.counts[code] = value
-                }
-                subjects[String(fields[1]), default: [:]][String(fields[2])] = tally
-            case "measure":
-                guard fields.count >= 2 else { throw DecodingFailure(line: index + 1) }
+                tally.entries = lines.entries
+                tally.pointsSum = lines.pointsSum
+                tally.nonGrades = lines.nonGrades
+                for (code, count) in lines.pairs { tally.counts[lines.text(code)] = try lines.integer(count) }
+                subjects[lines.text(lines.subject), default: [:]][lines.text(lines.group)] = tally
+            case .measure:
                 var tally = MeasureTally()
-                for field in fields.dropFirst(2) {
-                    let (name, text) = try pair(field)
-                    guard let value = Double(text) else { throw DecodingFailure(line: index + 1) }
-                    tally.values[name] = value
-                }
-                measures[String(fields[1])] = tally
-            default:
-                throw DecodingFailure(line: index + 1)
+                for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
+                measures[lines.text(lines.group)] = tally
             }
         }
     }

@@ -66,6 +66,14 @@ public struct Distribution: Sendable {
         self.pointsSum += pointsSum
     }
 
+    /// Cells merged elsewhere (`SubjectCounts`).
+    mutating func set(grades: [CellStatistics], entries: CellStatistics, pointsSum: Double) {
+        precondition(grades.count == cells.count, "one statistic per cell")
+        self.grades = grades
+        self.entries = entries
+        self.pointsSum = pointsSum
+    }
+
     /// One school's counts, in `cells` order; the entries are their sum.
     mutating func add(counts: [Int]) {
         add(counts: counts, entries: counts.reduce(0, +), pointsSum: 0)
@@ -105,15 +113,15 @@ public struct BenchmarkTables: Sendable {
     public init(keyStage: KeyStage, contributions: [Contribution], catalogue: SubjectCatalogue, coalition: Int) throws {
         let aggregates = Dictionary(uniqueKeysWithValues: contributions.map { ($0.school.urn, $0.aggregate) })
         try self.init(keyStage: keyStage, schools: contributions.map(\.school), catalogue: catalogue, coalition: coalition) {
-            aggregates[$0.urn]!
+            aggregates[$0.urn]!.encoded()
         }
     }
 
-    /// The tables of `schools`, reading each school's partial aggregate from `aggregate` once, in turn (a whole
-    /// collection's decoded aggregates are never held at once).
+    /// The tables of `schools`, reading each school's stored partial aggregate from `aggregate` once, in turn, straight
+    /// from its bytes into flat counts (`SubjectCounts`): a whole collection's decoded aggregates are never held.
     public init(
         keyStage: KeyStage, schools: [School], catalogue: SubjectCatalogue, coalition: Int,
-        aggregate: (School) throws -> PartialAggregate
+        aggregate: (School) throws -> [UInt8]
     ) throws {
         self.keyStage = keyStage
         for school in schools {
@@ -124,47 +132,84 @@ public struct BenchmarkTables: Sendable {
             members[family] = schools
             for school in schools { differencesOf[school, default: []].append(family) }
         }
+        let families = members.keys.sorted()
+        let familyIndex = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, $0) })
+        var counts = SubjectCounts(families: families.count, catalogue: catalogue, coalition: coalition)
         let measures = HeadlineMeasure.measures(for: keyStage)
+        var gradeCounts: [Int] = []
         for school in schools {
-            let partial = try aggregate(school)
-            precondition(partial.keyStage == keyStage, "a contribution of another key stage")
+            var lines = try PartialAggregateLines(aggregate(school))
+            precondition(lines.keyStage == keyStage, "a contribution of another key stage")
             let urn = school.urn
             schoolCount += 1
-            pupilCount += partial.pupils
-            let families = Family.families(of: school) + (differencesOf[urn] ?? [])
-            for (code, groups) in partial.subjects {
-                let subject = try catalogue.subject(code)
-                for (groupName, tally) in groups {
-                    guard let group = PupilGroup(groupName) else { continue }
-                    if group == .all, tally.entries > 0, subject.scale.grades.contains(where: { $0.points != nil }) {
-                        schoolFigures[code, default: []].append(
-                            SchoolFigure(school: urn, value: tally.pointsSum / Double(tally.entries), base: tally.entries))
+            pupilCount += lines.pupils
+            let schoolFamilies = Family.families(of: school) + (differencesOf[urn] ?? [])
+            let indices = schoolFamilies.map { familyIndex[$0]! }
+            var position = -1
+            var subjectCode: Range<Int> = 0..<0
+            while let kind = try lines.next() {
+                let slot = ShortCode(lines.bytes[lines.group]).flatMap { Self.groupSlots[$0] }
+                switch kind {
+                case .subject:
+                    // Lines come in subject order: look the code up once per subject.
+                    if position < 0 || !lines.bytes[subjectCode].elementsEqual(lines.bytes[lines.subject]) {
+                        subjectCode = lines.subject
+                        guard let found = catalogue.position(of: lines.bytes[lines.subject]) else {
+                            throw CatalogueError.unknownSubject(lines.text(lines.subject))
+                        }
+                        position = found
                     }
-                    let counts = subject.scale.grades.map { tally.counts[$0.code] ?? 0 }
-                    for family in families {
-                        let key = DistributionKey(family: family, subject: code, group: group)
-                        distributions[key, default: Distribution(subject: subject, coalition: coalition)]
-                            .add(counts: counts, entries: tally.entries, pointsSum: tally.pointsSum)
+                    guard let slot else { continue }
+                    let subject = catalogue.subjects[position]
+                    let scale = subject.scale
+                    gradeCounts.removeAll(keepingCapacity: true)
+                    gradeCounts.append(contentsOf: repeatElement(0, count: scale.grades.count))
+                    for (code, count) in lines.pairs {
+                        guard let grade = scale.resultCode(lines.bytes[code]), Int(grade) < gradeCounts.count else { continue }
+                        gradeCounts[Int(grade)] = try lines.integer(count)
                     }
-                }
-            }
-            for (groupName, tally) in partial.measures {
-                guard let group = PupilGroup(groupName) else { continue }
-                for measure in measures {
-                    addSchoolFigure(measure, tally, school: urn, group: group)
-                    for family in families {
-                        let key = DistributionKey(family: family, subject: measure.rawValue, group: group)
-                        if measure.isProportion {
-                            proportions[key, default: Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)]
-                                .add(counts: measure.counts(tally))
-                        } else {
-                            means[key, default: MeanTally(coalition: coalition)].add(measure.meanParts(tally))
+                    if slot == 0, lines.entries > 0, scale.grades.contains(where: { $0.points != nil }) {
+                        schoolFigures[subject.code, default: []].append(
+                            SchoolFigure(school: urn, value: lines.pointsSum / Double(lines.entries), base: lines.entries))
+                    }
+                    counts.add(
+                        subject: position, group: slot, families: indices, counts: gradeCounts, entries: lines.entries,
+                        pointsSum: lines.pointsSum)
+                case .measure:
+                    guard let slot else { continue }
+                    var tally = MeasureTally()
+                    for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
+                    let group = PupilGroup.every[slot]
+                    for measure in measures {
+                        addSchoolFigure(measure, tally, school: urn, group: group)
+                        for family in schoolFamilies {
+                            let key = DistributionKey(family: family, subject: measure.rawValue, group: group)
+                            if measure.isProportion {
+                                proportions[key, default: Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)]
+                                    .add(counts: measure.counts(tally))
+                            } else {
+                                means[key, default: MeanTally(coalition: coalition)].add(measure.meanParts(tally))
+                            }
                         }
                     }
                 }
             }
         }
+        for position in counts.seen {
+            let code = catalogue.subjects[position].code
+            for (familyNumber, family) in families.enumerated() {
+                for (slot, group) in PupilGroup.every.enumerated() {
+                    guard let distribution = counts.distribution(subject: position, family: familyNumber, group: slot, coalition: coalition)
+                    else { continue }
+                    distributions[DistributionKey(family: family, subject: code, group: group)] = distribution
+                }
+            }
+        }
     }
+
+    /// Group names (`all`, `pp=Y`, …) → position in `PupilGroup.every`.
+    private static let groupSlots = Dictionary(
+        uniqueKeysWithValues: PupilGroup.every.enumerated().map { (ShortCode($1.description)!, $0) })
 
     private mutating func addSchoolFigure(_ measure: HeadlineMeasure, _ tally: MeasureTally, school: URN, group: PupilGroup) {
         guard group == .all else { return }

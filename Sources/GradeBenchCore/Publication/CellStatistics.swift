@@ -14,6 +14,14 @@ public struct CellStatistics: Hashable, Sendable {
         self.coalition = coalition
     }
 
+    /// Figures gathered elsewhere (`SubjectCounts`): `largest` is largest first, at most `coalition + 1`.
+    init(total: Int, schools: Int, largest: [Int], coalition: Int) {
+        self.init(coalition: coalition)
+        self.total = total
+        self.schools = schools
+        self.largest = largest
+    }
+
     /// Adds one school's contribution (zero contributions do not count as contributing).
     public mutating func add(_ value: Int) {
         precondition(value >= 0, "a contribution is a count")

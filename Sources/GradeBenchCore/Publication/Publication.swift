@@ -20,13 +20,13 @@ public struct Publication: Sendable {
         keyStage: KeyStage, contributions: [Contribution], earlier: [(id: Int64, content: SnapshotContent)]
     ) throws -> (content: SnapshotContent, report: SuppressionReport) {
         let aggregates = Dictionary(uniqueKeysWithValues: contributions.map { ($0.school.urn, $0.aggregate) })
-        return try publish(keyStage: keyStage, schools: contributions.map(\.school), earlier: earlier) { aggregates[$0.urn]! }
+        return try publish(keyStage: keyStage, schools: contributions.map(\.school), earlier: earlier) { aggregates[$0.urn]!.encoded() }
     }
 
-    /// The same, reading each contributing school's partial aggregate from `aggregate` in turn.
+    /// The same, reading each contributing school's stored partial aggregate from `aggregate` in turn.
     public func publish(
         keyStage: KeyStage, schools: [School], earlier: [(id: Int64, content: SnapshotContent)],
-        aggregate: (School) throws -> PartialAggregate
+        aggregate: (School) throws -> [UInt8]
     ) throws -> (content: SnapshotContent, report: SuppressionReport) {
         let schools = schools.sorted { $0.urn < $1.urn }
         let tables = try BenchmarkTables(

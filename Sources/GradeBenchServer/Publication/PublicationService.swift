@@ -48,11 +48,9 @@ public struct PublicationService: Sendable {
         }
         let publication = Publication(policy: policies.suppression, policyHash: policies.hash, catalogue: catalogue)
         let stored = Dictionary(uniqueKeysWithValues: inputs.map { ($0.school.urn, $0.aggregate) })
-        var pupils = 0
+        let pupils = try inputs.reduce(0) { $0 + (try PartialAggregate.pupils(encoded: $1.aggregate)) }
         let (content, report) = try publication.publish(keyStage: collection.keyStage, schools: inputs.map(\.school), earlier: earlier) {
-            let aggregate = try PartialAggregate(encoded: stored[$0.urn]!)
-            pupils += aggregate.pupils
-            return aggregate
+            stored[$0.urn]!
         }
         let record = try await store.saveSnapshot(
             SnapshotDraft(
