@@ -1,17 +1,10 @@
 import Foundation
 
 // The stored and served form of snapshots and suppression reports: JSON with sorted keys (the same content gives the
-// same bytes on every run and database). A suppressed figure is the GSS symbol "c" in place of the number.
+// same bytes on every run and database). A suppressed figure is the GSS symbol "c" in place of the number. Written by
+// `JSONBytes` (each type's `write`, keys in sorted order), read by `Decodable`.
 
-extension Published: Codable where Value: Codable {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .value(let value): try container.encode(value)
-        case .suppressed: try container.encode("c")
-        }
-    }
-
+extension Published: Decodable where Value: Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let symbol = try? container.decode(String.self), symbol == "c" {
@@ -23,16 +16,10 @@ extension Published: Codable where Value: Codable {
 }
 
 /// A distribution key as three readable fields.
-private struct KeyFields: Codable {
+private struct KeyFields: Decodable {
     let family: String
     let subject: String
     let group: String
-
-    init(_ key: DistributionKey) {
-        family = key.family.description
-        subject = key.subject
-        group = key.group.description
-    }
 
     func key(_ decoder: any Decoder) throws -> DistributionKey {
         guard let family = Family(family), let group = PupilGroup(group) else {
@@ -42,15 +29,20 @@ private struct KeyFields: Codable {
     }
 }
 
-extension PublishedGrade: Codable {
+extension PublishedGrade: Decodable {
     enum CodingKeys: String, CodingKey { case grade, count, percent, cumulativePercent }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(code, forKey: .grade)
-        try container.encode(count, forKey: .count)
-        try container.encode(percent, forKey: .percent)
-        try container.encode(cumulativePercent, forKey: .cumulativePercent)
+    func write(_ json: inout JSONBytes) {
+        json.object { json in
+            json.key("count")
+            json.published(count)
+            json.key("cumulativePercent")
+            json.published(cumulativePercent)
+            json.key("grade")
+            json.string(code)
+            json.key("percent")
+            json.published(percent)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,15 +54,26 @@ extension PublishedGrade: Codable {
     }
 }
 
-extension PublishedDistribution: Codable {
+extension PublishedDistribution: Decodable {
     enum CodingKeys: String, CodingKey { case entries, grades, meanPoints }
 
-    public func encode(to encoder: any Encoder) throws {
-        try KeyFields(key).encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(entries, forKey: .entries)
-        try container.encode(grades, forKey: .grades)
-        try container.encodeIfPresent(meanPoints, forKey: .meanPoints)
+    func write(_ json: inout JSONBytes) {
+        json.object { json in
+            json.key("entries")
+            json.published(entries)
+            json.key("family")
+            json.string(key.family.description)
+            json.key("grades")
+            json.array(grades) { json, grade in grade.write(&json) }
+            json.key("group")
+            json.string(key.group.description)
+            if let meanPoints {
+                json.key("meanPoints")
+                json.published(meanPoints)
+            }
+            json.key("subject")
+            json.string(key.subject)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,13 +85,20 @@ extension PublishedDistribution: Codable {
     }
 }
 
-extension PublishedMean: Codable {
+extension PublishedMean: Decodable {
     enum CodingKeys: String, CodingKey { case value }
 
-    public func encode(to encoder: any Encoder) throws {
-        try KeyFields(key).encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(value, forKey: .value)
+    func write(_ json: inout JSONBytes) {
+        json.object { json in
+            json.key("family")
+            json.string(key.family.description)
+            json.key("group")
+            json.string(key.group.description)
+            json.key("subject")
+            json.string(key.subject)
+            json.key("value")
+            json.published(value)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,13 +107,16 @@ extension PublishedMean: Codable {
     }
 }
 
-extension PublishedFamily: Codable {
+extension PublishedFamily: Decodable {
     enum CodingKeys: String, CodingKey { case family, schools }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(family.description, forKey: .family)
-        try container.encode(schools, forKey: .schools)
+    func write(_ json: inout JSONBytes) {
+        json.object { json in
+            json.key("family")
+            json.string(family.description)
+            json.key("schools")
+            json.published(schools)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -115,26 +128,69 @@ extension PublishedFamily: Codable {
     }
 }
 
-extension SnapshotContent: Codable {
+extension SnapshotContent: Decodable {
     enum CodingKeys: String, CodingKey {
         case format, keyStage, policyHash, schools, pupils, families, subjects, proportions, means, schoolDistributions, ranks,
             contributors
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Self.format, forKey: .format)
-        try container.encode(keyStage, forKey: .keyStage)
-        try container.encode(policyHash, forKey: .policyHash)
-        try container.encode(schools, forKey: .schools)
-        try container.encode(pupils, forKey: .pupils)
-        try container.encode(families, forKey: .families)
-        try container.encode(subjects, forKey: .subjects)
-        try container.encode(proportions, forKey: .proportions)
-        try container.encode(means, forKey: .means)
-        try container.encode(schoolDistributions, forKey: .schoolDistributions)
-        try container.encode(Dictionary(uniqueKeysWithValues: ranks.map { ("\($0.key)", $0.value) }), forKey: .ranks)
-        try container.encode(contributors, forKey: .contributors)
+    /// The stored form.
+    public func encoded() -> [UInt8] {
+        var json = JSONBytes(capacity: 256 * (subjects.count + proportions.count) + 64 * ranks.count)
+        json.object { json in
+            json.key("contributors")
+            json.array(contributors) { json, urn in json.number(urn.rawValue) }
+            json.key("families")
+            json.array(families) { json, family in family.write(&json) }
+            json.key("format")
+            json.number(Self.format)
+            json.key("keyStage")
+            json.string(keyStage.rawValue)
+            json.key("means")
+            json.array(means) { json, mean in mean.write(&json) }
+            json.key("policyHash")
+            json.string(policyHash)
+            json.key("proportions")
+            json.array(proportions) { json, table in table.write(&json) }
+            json.key("pupils")
+            json.number(pupils)
+            json.key("ranks")
+            json.object { json in
+                for (urn, ranks) in ranks.sorted(by: { "\($0.key)".utf8.lexicographicallyPrecedes("\($1.key)".utf8) }) {
+                    json.key("\(urn)")
+                    json.array(ranks) { json, rank in
+                        json.object { json in
+                            json.key("family")
+                            json.string(rank.family)
+                            json.key("figure")
+                            json.string(rank.figure)
+                            json.key("rank")
+                            json.number(rank.rank)
+                        }
+                    }
+                }
+            }
+            json.key("schoolDistributions")
+            json.array(schoolDistributions) { json, distribution in
+                json.object { json in
+                    json.key("deciles")
+                    json.array(distribution.deciles) { json, value in json.number(value) }
+                    json.key("family")
+                    json.string(distribution.family)
+                    json.key("figure")
+                    json.string(distribution.figure)
+                    json.key("quartiles")
+                    json.array(distribution.quartiles) { json, value in json.number(value) }
+                    json.key("schools")
+                    json.number(distribution.schools)
+                }
+            }
+            json.key("schools")
+            json.number(schools)
+            json.key("subjects")
+            json.array(subjects) { json, table in table.write(&json) }
+        }
+        return json.bytes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -161,42 +217,21 @@ extension SnapshotContent: Codable {
             ranks: ranks, contributors: try container.decode([URN].self, forKey: .contributors))
     }
 
-    /// The stored form.
-    public func encoded() -> [UInt8] { Array(try! Self.encoder.encode(self)) }
-
     public init(encoded bytes: [UInt8]) throws {
         self = try JSONDecoder().decode(Self.self, from: Data(bytes))
     }
-
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
 }
 
-extension SuppressionReport: Codable {
+extension SuppressionReport: Decodable {
     enum CodingKeys: String, CodingKey { case counts, cells, relationCheckedCells }
 
-    private struct Cell: Codable {
+    private struct Cell: Decodable {
         let table: String
         let family: String
         let subject: String
         let group: String
         let cell: String
         let reason: SuppressionReason
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Dictionary(uniqueKeysWithValues: countsByReason.map { ($0.key.rawValue, $0.value) }), forKey: .counts)
-        try container.encode(
-            entries.map {
-                Cell(
-                    table: $0.table, family: $0.cell.key.family.description, subject: $0.cell.key.subject,
-                    group: $0.cell.key.group.description, cell: $0.cell.cell, reason: $0.cell.reason)
-            }, forKey: .cells)
-        try container.encode(relationCheckedCells, forKey: .relationCheckedCells)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -213,7 +248,38 @@ extension SuppressionReport: Codable {
         self.init(entries: entries, relationCheckedCells: try container.decode(Int.self, forKey: .relationCheckedCells))
     }
 
-    public func encoded() -> [UInt8] { Array(try! SnapshotContent.encoder.encode(self)) }
+    public func encoded() -> [UInt8] {
+        var json = JSONBytes(capacity: 128 * entries.count)
+        json.object { json in
+            json.key("cells")
+            json.array(entries) { json, entry in
+                json.object { json in
+                    json.key("cell")
+                    json.string(entry.cell.cell)
+                    json.key("family")
+                    json.string(entry.cell.key.family.description)
+                    json.key("group")
+                    json.string(entry.cell.key.group.description)
+                    json.key("reason")
+                    json.string(entry.cell.reason.rawValue)
+                    json.key("subject")
+                    json.string(entry.cell.key.subject)
+                    json.key("table")
+                    json.string(entry.table)
+                }
+            }
+            json.key("counts")
+            json.object { json in
+                for (reason, count) in countsByReason.sorted(by: { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }) {
+                    json.key(reason.rawValue)
+                    json.number(count)
+                }
+            }
+            json.key("relationCheckedCells")
+            json.number(relationCheckedCells)
+        }
+        return json.bytes
+    }
 
     public init(encoded bytes: [UInt8]) throws {
         self = try JSONDecoder().decode(Self.self, from: Data(bytes))
