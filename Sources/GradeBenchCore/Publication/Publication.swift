@@ -41,8 +41,7 @@ public struct Publication: Sendable {
             let groups = BenchmarkTables.bySubject(distributions).sorted(by: { $0.key < $1.key }).map(\.value)
             let outcomes = Mutex([Int: ([PublishedDistribution], [SuppressedCell], Int)]())
             DispatchQueue.concurrentPerform(iterations: groups.count) { index in
-                let (tables, report, limited) = protection.protectLinked(groups[index])
-                let published = Array(tables.values)
+                let (published, report, limited) = protection.protectLinked(groups[index])
                 outcomes.withLock { $0[index] = (published, report, limited) }
             }
             var published: [PublishedDistribution] = []

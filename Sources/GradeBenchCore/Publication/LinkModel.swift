@@ -1,0 +1,285 @@
+/// The linear relations between one subject's cells, and the audit over them.
+///
+/// Cells are numbered: the distributions in key order, each one's grades then its entries, so numeric order is
+/// (key, column) order and every tie-break below is the same as over keys. Relations are index lists. (Cells keyed by
+/// `DistributionKey` — strings and an indirect enum hashed and reference-counted on every use — were most of a
+/// publication's time.)
+struct LinkModel {
+    /// A grade count (`column` < the scale's grade count) or the entries (`column` == the grade count): the readable
+    /// name of a cell number.
+    struct Cell: Hashable, Comparable {
+        let key: DistributionKey
+        let column: Int
+
+        static func < (lhs: Cell, rhs: Cell) -> Bool { (lhs.key, lhs.column) < (rhs.key, rhs.column) }
+    }
+
+    /// The distributions in key order.
+    let keys: [DistributionKey]
+    /// Per distribution, its first cell; one more entry at the end (the cell count).
+    let firstCell: [Int]
+    let isDifference: [Bool]
+    /// Per cell: its true value and its distribution.
+    let values: [Int]
+    let distributionOf: [Int]
+    /// Relation `r` is Σ coefficient × cell = (known constant) over terms `relationStart[r] ..< relationStart[r + 1]`.
+    private let relationStart: [Int]
+    private let termCell: [Int]
+    private let termCoefficient: [Double]
+    /// Per cell, the relations it is in.
+    private let relationsOf: [[Int]]
+
+    var cellCount: Int { values.count }
+    var relationCount: Int { relationStart.count - 1 }
+
+    init(_ distributions: [DistributionKey: Distribution]) {
+        // Every order below is sorted: dictionaries and sets iterate in an order that differs between instances and
+        // runs, and the suppression pattern must not.
+        let keys = distributions.keys.sorted()
+        let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        var firstCell: [Int] = []
+        var values: [Int] = []
+        var distributionOf: [Int] = []
+        for (number, key) in keys.enumerated() {
+            let distribution = distributions[key]!
+            firstCell.append(values.count)
+            values += distribution.grades.map(\.total) + [distribution.entries.total]
+            distributionOf += repeatElement(number, count: distribution.grades.count + 1)
+        }
+        firstCell.append(values.count)
+
+        var relationStart = [0]
+        var termCell: [Int] = []
+        var termCoefficient: [Double] = []
+        func relation(_ terms: [(Int, Double)]) {
+            for (cell, coefficient) in terms {
+                termCell.append(cell)
+                termCoefficient.append(coefficient)
+            }
+            relationStart.append(termCell.count)
+        }
+        /// Per column, the members add up to the whole (less a known remainder): members − whole.
+        func partition(_ members: [DistributionKey], of whole: DistributionKey) {
+            let members = members.compactMap { index[$0] }
+            guard !members.isEmpty, let whole = index[whole] else { return }
+            for column in 0..<(firstCell[whole + 1] - firstCell[whole]) {
+                relation(members.map { (firstCell[$0] + column, 1.0) } + [(firstCell[whole] + column, -1.0)])
+            }
+        }
+        // A distribution's grades add up to its entries.
+        for number in keys.indices {
+            let entries = firstCell[number + 1] - 1
+            relation((firstCell[number]..<entries).map { ($0, 1.0) } + [(entries, -1.0)])
+        }
+        // The groups of one characteristic, within a family and a column, add up to at most all pupils.
+        let families = Set(keys.map(\.family)).sorted()
+        let groups = Set(keys.map(\.group)).sorted()
+        let subject = keys.first?.subject ?? ""
+        for family in families {
+            let all = DistributionKey(family: family, subject: subject, group: .all)
+            for column in PupilCharacteristics.columns {
+                partition(
+                    column.values.map { DistributionKey(family: family, subject: subject, group: PupilGroup(dimension: column.name, value: $0)) },
+                    of: all)
+            }
+        }
+        // The families of one attribute, within a group and a column, add up to at most all schools.
+        for group in groups {
+            let all = DistributionKey(family: .all, subject: subject, group: group)
+            for dimension in Family.Dimension.partitions {
+                partition(families.filter { $0.dimension == dimension }.map { DistributionKey(family: $0, subject: subject, group: group) }, of: all)
+            }
+        }
+        // A smaller family and the schools of a larger one that are not in it add up to the larger family.
+        for key in keys {
+            guard case .difference(let smaller, let larger) = key.family.kind else { continue }
+            partition(
+                [DistributionKey(family: smaller, subject: subject, group: key.group), key],
+                of: DistributionKey(family: larger, subject: subject, group: key.group))
+        }
+        var relationsOf = [[Int]](repeating: [], count: values.count)
+        for relation in 0..<(relationStart.count - 1) {
+            for term in relationStart[relation]..<relationStart[relation + 1] { relationsOf[termCell[term]].append(relation) }
+        }
+        self.keys = keys
+        self.firstCell = firstCell
+        self.isDifference = keys.map(\.family.isDifference)
+        self.values = values
+        self.distributionOf = distributionOf
+        self.relationStart = relationStart
+        self.termCell = termCell
+        self.termCoefficient = termCoefficient
+        self.relationsOf = relationsOf
+    }
+
+    func entries(ofDistribution number: Int) -> Int { firstCell[number + 1] - 1 }
+
+    func isEntries(_ cell: Int) -> Bool { cell == entries(ofDistribution: distributionOf[cell]) }
+
+    func cell(_ number: Int) -> Cell {
+        let distribution = distributionOf[number]
+        return Cell(key: keys[distribution], column: number - firstCell[distribution])
+    }
+
+    private func terms(_ relation: Int) -> Range<Int> { relationStart[relation]..<relationStart[relation + 1] }
+
+    /// The attacker's interval for every unknown cell: minimum and maximum (nil when unbounded).
+    func intervals(suppressed: Set<Cell>) -> [Cell: (lower: Double, upper: Double?)] {
+        let number = Dictionary(uniqueKeysWithValues: (0..<cellCount).map { (cell($0), $0) })
+        var unknown = [Bool](repeating: false, count: cellCount)
+        for cell in suppressed { if let found = number[cell] { unknown[found] = true } }
+        var result: [Cell: (lower: Double, upper: Double?)] = [:]
+        for component in components(unknown) {
+            let bounds = linearBounds(component, unknown: unknown)
+            for (index, cell) in component.enumerated() { result[self.cell(cell)] = bounds.bounds(of: index) }
+        }
+        return result
+    }
+
+    /// What an attacker knows of an unknown cell before any arithmetic: a count suppressed inside a published
+    /// distribution is not zero (true zeros are published); difference-family cells and totals may be zero.
+    private func lowerBound(_ cell: Int, unknown: [Bool]) -> Double {
+        let distribution = distributionOf[cell]
+        let entries = entries(ofDistribution: distribution)
+        return cell != entries && !unknown[entries] && !isDifference[distribution] ? 1 : 0
+    }
+
+    private func linearBounds(_ component: [Int], unknown: [Bool]) -> LinearBounds {
+        let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+        var rows: [[Double]] = []
+        var rightHandSide: [Double] = []
+        var seen: Set<Int> = []
+        for cell in component {
+            for relation in relationsOf[cell] where seen.insert(relation).inserted {
+                var row = [Double](repeating: 0, count: component.count)
+                var constant = 0.0
+                for term in terms(relation) {
+                    guard let column = position[termCell[term]] else { continue }
+                    row[column] += termCoefficient[term]
+                    constant += termCoefficient[term] * Double(values[termCell[term]])
+                }
+                rows.append(row)
+                rightHandSide.append(constant)
+            }
+        }
+        guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: component.map { lowerBound($0, unknown: unknown) })
+        else { preconditionFailure("the true values do not satisfy the tables' own relations") }
+        return bounds
+    }
+
+    /// Linked components with more unknown cells than this are checked relation by relation only: the dense simplex
+    /// grows with the cube of a component's size, and the largest components (a niche subject withheld in most
+    /// families) are made of whole withheld distributions. `additions` counts the protected cells this leaves
+    /// without the full audit, for the DPO's report.
+    static let auditLimit = 160
+
+    /// The next cells to suppress, or none when every protected cell is safe.
+    ///
+    /// `unknown` are the cells an attacker does not see (suppressed cells and every cell of a difference family);
+    /// `protected` are those that must not be derivable (suppressed cells, and difference cells failing the primary
+    /// rules).
+    ///
+    /// First, each relation on its own (fast, and it settles most cases): the unknown cells of a relation add up to a
+    /// known sum S, so a protected one among k lies within an interval no wider than S less the others' lower bounds
+    /// less its own. Where that is narrower than `width` (one lone unknown cell: width 0 — a group less its
+    /// complement, a family less the others), the relation's smallest non-zero published cell is added. Only when no
+    /// relation needs more does the audit run over everything at once (`LinearBounds`): in each linked component, for
+    /// the first protected cell whose interval is narrower than `width`, the smallest non-zero published cell of a
+    /// relation it is in is added (else one linked with the component; failing that, a linked distribution is
+    /// withheld).
+    /// Also returns, when the relation-by-relation check needs nothing more, how many protected cells (true count ≥ 1)
+    /// are in components larger than `auditLimit`, which the full audit skips.
+    func additions(unknown: [Bool], protected: [Bool], width: Double) -> (cells: [Int], relationChecked: Int) {
+        func publishable(_ cell: Int) -> Bool { !unknown[cell] && !isDifference[distributionOf[cell]] && values[cell] > 0 }
+        // A true zero discloses no pupil (published distributions publish them): only counts of at least one pupil
+        // need an interval.
+        func needsInterval(_ cell: Int) -> Bool { protected[cell] && values[cell] > 0 }
+        var chosen: [Int] = []
+        var isChosen = [Bool](repeating: false, count: cellCount)
+        func choose(_ cell: Int) {
+            guard !isChosen[cell] else { return }
+            isChosen[cell] = true
+            chosen.append(cell)
+        }
+        var hidden: [Int] = []
+        for relation in 0..<relationCount {
+            hidden.removeAll(keepingCapacity: true)
+            var sameSide = true
+            var side = 0.0
+            for term in terms(relation) where unknown[termCell[term]] {
+                if hidden.isEmpty { side = termCoefficient[term] } else if termCoefficient[term] != side { sameSide = false }
+                hidden.append(termCell[term])
+            }
+            guard hidden.contains(where: needsInterval), !hidden.contains(where: { isChosen[$0] }) else { continue }
+            // One unknown is pinned. Unknowns all on one side add up to a known sum: each lies within the sum less
+            // the others' lower bounds. With unknowns on both sides the relation alone bounds nothing.
+            let narrowest: Double
+            if hidden.count == 1 {
+                narrowest = 0
+            } else if sameSide {
+                narrowest = hidden.reduce(0.0) { $0 + Double(values[$1]) - lowerBound($1, unknown: unknown) }
+            } else {
+                continue
+            }
+            guard narrowest < width - 1e-6 else { continue }
+            if let next = smallest(terms(relation).lazy.map { termCell[$0] }.filter(publishable)) {
+                choose(next)
+            } else if let other = withholdable(hidden, unknown: unknown) {
+                choose(other)
+            }
+        }
+        if !chosen.isEmpty { return (chosen, 0) }
+        var relationChecked = 0
+        for component in components(unknown) where component.contains(where: needsInterval) {
+            guard component.count <= Self.auditLimit else {
+                relationChecked += component.filter(needsInterval).count
+                continue
+            }
+            let bounds = linearBounds(component, unknown: unknown)
+            for (index, cell) in component.enumerated() where needsInterval(cell) {
+                guard !bounds.spans(index, atLeast: width, truth: Double(values[cell])) else { continue }
+                func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relationsOf[$0].flatMap { terms($0).map { termCell[$0] } } } }
+                if let next = smallest(linked([cell]).filter(publishable)) ?? smallest(linked(component).filter(publishable))
+                    ?? withholdable(component, unknown: unknown)
+                {
+                    choose(next)
+                }
+                break
+            }
+        }
+        return (chosen, relationChecked)
+    }
+
+    /// Nothing published is left to add: the entries of a distribution among `cells` that is still published.
+    private func withholdable(_ cells: [Int], unknown: [Bool]) -> Int? {
+        cells.lazy.map { self.entries(ofDistribution: self.distributionOf[$0]) }
+            .filter { !unknown[$0] && !self.isDifference[self.distributionOf[$0]] }.min()
+    }
+
+    private func smallest(_ cells: some Sequence<Int>) -> Int? {
+        cells.min { (values[$0], $0) < (values[$1], $1) }
+    }
+
+    /// Unknown cells grouped by the relations that link them: each component in cell order, the components in the
+    /// order of their roots (union–find, the first unknown cell of a relation taking the others' roots).
+    private func components(_ unknown: [Bool]) -> [[Int]] {
+        var parent = Array(0..<cellCount)
+        func root(_ cell: Int) -> Int {
+            var cell = cell
+            while parent[cell] != cell {
+                parent[cell] = parent[parent[cell]]
+                cell = parent[cell]
+            }
+            return cell
+        }
+        for relation in 0..<relationCount {
+            var first = -1
+            for term in terms(relation) where unknown[termCell[term]] {
+                if first < 0 { first = termCell[term] } else { parent[root(termCell[term])] = root(first) }
+            }
+        }
+        var groups: [Int: [Int]] = [:]
+        for cell in 0..<cellCount where unknown[cell] { groups[root(cell), default: []].append(cell) }
+        return groups.keys.sorted().map { groups[$0]! }
+    }
+}
