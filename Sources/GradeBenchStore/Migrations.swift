@@ -20,7 +20,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [foundation, pupilRowsPerSubmission, publication]
+    static let all: [Migration] = [foundation, pupilRowsPerSubmission, publication, releaseGuardDigests]
     static var latestVersion: Int { all.last!.version }
 
     /// Versions of pre-release builds whose layout is not carried forward: such a database is refused unchanged.
@@ -277,5 +277,15 @@ enum Migrations {
         ],
         sqlite: ["ALTER TABLE snapshots ADD COLUMN report BLOB NOT NULL DEFAULT x''"] + appendOnly("policy_approvals", .sqlite),
         postgres: ["ALTER TABLE snapshots ADD COLUMN report BYTEA NOT NULL DEFAULT ''::bytea"] + appendOnly("policy_approvals", .postgres)
+    )
+
+    /// Each snapshot's release-guard digest (`ReleaseGuard.Digest`): what later publications compare against, so they
+    /// need not decode every earlier snapshot. Snapshots stored before it have an empty digest (read from the payload).
+    static let releaseGuardDigests = Migration(
+        version: 5,
+        name: "release guard digests",
+        common: [],
+        sqlite: ["ALTER TABLE snapshots ADD COLUMN guard_digest BLOB NOT NULL DEFAULT x''"],
+        postgres: ["ALTER TABLE snapshots ADD COLUMN guard_digest BYTEA NOT NULL DEFAULT ''::bytea"]
     )
 }

@@ -33,11 +33,11 @@ extension Store {
             let now = Store.now()
             let id = try await session.query(
                 """
-                INSERT INTO snapshots (collection_id, created_at, school_count, pupil_count, policy_hash, payload, user_id, report)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+                INSERT INTO snapshots (collection_id, created_at, school_count, pupil_count, policy_hash, payload, user_id, report, guard_digest)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
                 """,
                 .text(draft.collectionID), .int(now), .int(draft.schoolCount), .int(draft.pupilCount), .text(draft.policyHash),
-                .blob(draft.payload), .optional(draft.userID), .blob(draft.report)
+                .blob(draft.payload), .optional(draft.userID), .blob(draft.report), .blob(draft.guardDigest)
             )[0].int(0)
             return SnapshotRecord(
                 id: id, collectionID: draft.collectionID, createdAt: now, schoolCount: draft.schoolCount,
@@ -61,6 +61,20 @@ extension Store {
                     pupilCount: Int(try row.int(3)), policyHash: try row.text(4), payload: try row.blob(5)
                 )
             }
+        }
+    }
+
+    /// Each of a collection's snapshots' release-guard digest, oldest first; the payload only where a snapshot has no
+    /// digest (stored before digests were).
+    public func snapshotDigests(collectionID: String) async throws -> [(id: Int64, digest: [UInt8], payload: [UInt8])] {
+        try await read { session in
+            try await session.query(
+                """
+                SELECT id, guard_digest, CASE WHEN length(guard_digest) = 0 THEN payload END FROM snapshots
+                WHERE collection_id = $1 ORDER BY id
+                """,
+                .text(collectionID)
+            ).map { row throws(StoreError) in (try row.int(0), try row.blob(1), try row.blob(2)) }
         }
     }
 

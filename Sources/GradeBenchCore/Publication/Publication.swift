@@ -20,12 +20,13 @@ public struct Publication: Sendable {
         keyStage: KeyStage, contributions: [Contribution], earlier: [(id: Int64, content: SnapshotContent)]
     ) throws -> (content: SnapshotContent, report: SuppressionReport) {
         let aggregates = Dictionary(uniqueKeysWithValues: contributions.map { ($0.school.urn, $0.aggregate) })
-        return try publish(keyStage: keyStage, schools: contributions.map(\.school), earlier: earlier) { aggregates[$0.urn]!.encoded() }
+        let digests = earlier.map { (id: $0.id, digest: ReleaseGuard.Digest($0.content)) }
+        return try publish(keyStage: keyStage, schools: contributions.map(\.school), earlier: digests) { aggregates[$0.urn]!.encoded() }
     }
 
     /// The same, reading each contributing school's stored partial aggregate from `aggregate` in turn.
     public func publish(
-        keyStage: KeyStage, schools: [School], earlier: [(id: Int64, content: SnapshotContent)],
+        keyStage: KeyStage, schools: [School], earlier: [(id: Int64, digest: ReleaseGuard.Digest)],
         aggregate: (School) throws -> [UInt8]
     ) throws -> (content: SnapshotContent, report: SuppressionReport) {
         let schools = schools.sorted { $0.urn < $1.urn }

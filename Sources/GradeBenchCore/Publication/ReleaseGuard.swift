@@ -40,23 +40,23 @@ public struct ReleaseGuard: Sendable {
         }
     }
 
-    public func check(
-        _ content: SnapshotContent, tables: BenchmarkTables, earlier: [(id: Int64, content: SnapshotContent)]
-    ) -> [Finding] {
+    public func check(_ content: SnapshotContent, tables: BenchmarkTables, earlier: [(id: Int64, digest: Digest)]) -> [Finding] {
         var findings: [Finding] = []
-        let counts = Self.counts(content)
+        let published = content.subjects + content.proportions
+        let names = published.map { Digest.name($0.key) }
         for (id, old) in earlier {
             let against = "snapshot \(id)"
             let changed = Set(old.contributors).symmetricDifference(content.contributors).count
             if isSmall(changed, schools: true) {
                 findings.append(Finding(cell: "contributing schools (joined or withdrawn)", against: against, difference: changed, unit: "schools"))
             }
-            let oldCounts = Self.counts(old)
-            for (cell, value) in counts.sorted(by: { $0.key < $1.key }) {
-                guard let previous = oldCounts[cell] else { continue }
-                let difference = abs(value - previous)
-                if isSmall(difference, schools: false) {
-                    findings.append(Finding(cell: cell, against: against, difference: difference, unit: "pupils"))
+            if isSmall(abs(content.pupils - old.pupils), schools: false) {
+                findings.append(Finding(cell: "contributing pupils", against: against, difference: abs(content.pupils - old.pupils), unit: "pupils"))
+            }
+            for (table, name) in zip(published, names) {
+                guard let before = old.tables[name] else { continue }
+                for (cell, value, earlier) in Self.counts(table, before) where isSmall(abs(value - earlier), schools: false) {
+                    findings.append(Finding(cell: Self.name(table, cell), against: against, difference: abs(value - earlier), unit: "pupils"))
                 }
             }
         }
@@ -65,16 +65,18 @@ public struct ReleaseGuard: Sendable {
     }
 
     private func withinSnapshot(_ content: SnapshotContent, tables: BenchmarkTables) -> [Finding] {
-        var findings: [Finding] = []
-        var published: [DistributionKey: PublishedDistribution] = [:]
-        for table in content.subjects + content.proportions { published[table.key] = table }
         let differences = tables.members.keys.filter(\.isDifference).sorted()
-        let keys = published.keys.sorted()
+        guard !differences.isEmpty else { return [] }
+        var findings: [Finding] = []
+        let ordered = content.subjects + content.proportions
+        var published: [DistributionKey: PublishedDistribution] = [:]
+        for table in ordered { published[table.key] = table }
         for difference in differences {
             guard case .difference(let smaller, let larger) = difference.kind else { continue }
-            for key in keys where key.family == larger {
+            for whole in ordered where whole.key.family == larger {
+                let key = whole.key
                 let part = DistributionKey(family: smaller, subject: key.subject, group: key.group)
-                guard let whole = published[key], let small = published[part], whole.entries != .suppressed,
+                guard let small = published[part], whole.entries != .suppressed,
                     small.entries != .suppressed
                 else { continue }
                 let diff = DistributionKey(family: difference, subject: key.subject, group: key.group)
@@ -82,9 +84,7 @@ public struct ReleaseGuard: Sendable {
                 if isSmall(schools, schools: true) {
                     findings.append(Finding(cell: Self.name(whole, "entries"), against: part.description, difference: schools, unit: "schools"))
                 }
-                let pairs = [(whole.entries.value, small.entries.value, "entries")]
-                    + zip(whole.grades, small.grades).map { ($0.count.value, $1.count.value, $0.code) }
-                for case let (a?, b?, cell) in pairs where isSmall(abs(a - b), schools: false) {
+                for (cell, a, b) in Self.counts(whole, small) where isSmall(abs(a - b), schools: false) {
                     findings.append(Finding(cell: Self.name(whole, cell), against: part.description, difference: abs(a - b), unit: "pupils"))
                 }
             }
@@ -96,14 +96,17 @@ public struct ReleaseGuard: Sendable {
         difference >= 1 && difference < (schools ? policy.releaseGuardMinimumSchools : policy.releaseGuardMinimumPupils)
     }
 
-    /// Every published count of a snapshot by name.
-    static func counts(_ content: SnapshotContent) -> [String: Int] {
-        var counts: [String: Int] = ["contributing pupils": content.pupils]
-        for table in content.subjects + content.proportions {
-            if let entries = table.entries.value { counts[name(table, "entries")] = entries }
-            for grade in table.grades { if let count = grade.count.value { counts[name(table, grade.code)] = count } }
+    /// The counts published in both tables of the same subject or measure (entries, then each grade): cell, values.
+    static func counts(_ table: PublishedDistribution, _ other: PublishedDistribution) -> [(cell: String, Int, Int)] {
+        counts(table, Digest.counts(other))
+    }
+
+    /// The same against an earlier snapshot's counts (entries first).
+    static func counts(_ table: PublishedDistribution, _ other: [Int?]) -> [(cell: String, Int, Int)] {
+        zip(["entries"] + table.grades.map(\.code), zip(Digest.counts(table), other)).compactMap { cell, pair in
+            guard let a = pair.0, let b = pair.1 else { return nil }
+            return (cell, a, b)
         }
-        return counts
     }
 
     /// `MATH grade 4 (family region=London, group pp=Y)`, `MATH entries (…)`.

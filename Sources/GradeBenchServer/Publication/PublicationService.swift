@@ -43,8 +43,9 @@ public struct PublicationService: Sendable {
                 .conflict, code: "no_contributions",
                 message: "No school has both an accepted submission and active consent for collection '\(collection.id)'.")
         }
-        let earlier = try await store.snapshots(collectionID: collection.id).map { record in
-            (id: record.id, content: try SnapshotContent(encoded: record.payload))
+        let earlier = try await store.snapshotDigests(collectionID: collection.id).map { stored in
+            (id: stored.id, digest: stored.digest.isEmpty
+                ? ReleaseGuard.Digest(try SnapshotContent(encoded: stored.payload)) : try ReleaseGuard.Digest(encoded: stored.digest))
         }
         let publication = Publication(policy: policies.suppression, policyHash: policies.hash, catalogue: catalogue)
         let stored = Dictionary(uniqueKeysWithValues: inputs.map { ($0.school.urn, $0.aggregate) })
@@ -55,7 +56,8 @@ public struct PublicationService: Sendable {
         let record = try await store.saveSnapshot(
             SnapshotDraft(
                 collectionID: collection.id, schoolCount: content.schools, pupilCount: pupils,
-                policyHash: policies.hash, payload: content.encoded(), report: report.encoded(), userID: userID),
+                policyHash: policies.hash, payload: content.encoded(), report: report.encoded(),
+                guardDigest: ReleaseGuard.Digest(content).encoded(), userID: userID),
             actor: actor)
         return SnapshotReceipt(
             snapshot: record.id, collection: collection.id, schools: content.schools, pupils: content.pupils, policyHash: policies.hash,

@@ -93,13 +93,16 @@ public struct SnapshotDraft: Sendable {
     public let payload: [UInt8]
     /// The DPO's suppression report.
     public let report: [UInt8]
+    /// What later publications' release guards compare against (`ReleaseGuard.Digest`, stored form).
+    public let guardDigest: [UInt8]
     public let userID: Int64?
 
     public init(
         collectionID: String, schoolCount: Int, pupilCount: Int, policyHash: String, payload: [UInt8], report: [UInt8] = [],
-        userID: Int64?
+        guardDigest: [UInt8] = [], userID: Int64?
     ) {
         self.report = report
+        self.guardDigest = guardDigest
         self.collectionID = collectionID
         self.schoolCount = schoolCount
         self.pupilCount = pupilCount
