@@ -36,23 +36,26 @@ extension PartialAggregate {
     }
 
     public init(encoded bytes: [UInt8]) throws(DecodingFailure) {
-        var lines = try PartialAggregateLines(bytes)
-        self.init(keyStage: lines.keyStage)
-        pupils = lines.pupils
-        while let kind = try lines.next() {
-            switch kind {
-            case .subject:
-                var tally = GradeTally()
-                tally.entries = lines.entries
-                tally.pointsSum = lines.pointsSum
-                tally.nonGrades = lines.nonGrades
-                for (code, count) in lines.pairs { tally.counts[lines.text(code)] = try lines.integer(count) }
-                subjects[lines.text(lines.subject), default: [:]][lines.text(lines.group)] = tally
-            case .measure:
-                var tally = MeasureTally()
-                for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
-                measures[lines.text(lines.group)] = tally
+        self = try bytes.withUnsafeBufferPointer { (buffer) throws(DecodingFailure) in
+            var lines = try PartialAggregateLines(buffer)
+            var aggregate = PartialAggregate(keyStage: lines.keyStage)
+            aggregate.pupils = lines.pupils
+            while let kind = try lines.next() {
+                switch kind {
+                case .subject:
+                    var tally = GradeTally()
+                    tally.entries = lines.entries
+                    tally.pointsSum = lines.pointsSum
+                    tally.nonGrades = lines.nonGrades
+                    for (code, count) in lines.pairs { tally.counts[lines.text(code)] = try lines.integer(count) }
+                    aggregate.subjects[lines.text(lines.subject), default: [:]][lines.text(lines.group)] = tally
+                case .measure:
+                    var tally = MeasureTally()
+                    for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
+                    aggregate.measures[lines.text(lines.group)] = tally
+                }
             }
+            return aggregate
         }
     }
 }

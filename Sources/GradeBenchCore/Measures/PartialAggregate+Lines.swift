@@ -1,10 +1,13 @@
 /// Reads the stored line format (`PartialAggregate+Encoding.swift`) in one pass over its bytes, a line at a time,
 /// without building strings or dictionaries: each line's fields are byte ranges, its numbers parsed in place. The
 /// keyed form (`PartialAggregate(encoded:)`) and the publication's flat tables (`SubjectCounts`) both read through it.
+///
+/// It reads the bytes in place, from a buffer lent by `withUnsafeBufferPointer` and valid only inside it: slicing an
+/// array per field would retain and release its storage for each of a national publication's millions of fields.
 struct PartialAggregateLines {
     enum Kind { case subject, measure }
 
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let keyStage: KeyStage
     let pupils: Int
     /// The current line's number (1-based), for errors.
@@ -20,7 +23,7 @@ struct PartialAggregateLines {
     private var position = 0
     private var fields: [Range<Int>] = []
 
-    init(_ bytes: [UInt8]) throws(PartialAggregate.DecodingFailure) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>) throws(PartialAggregate.DecodingFailure) {
         self.bytes = bytes
         var fields: [Range<Int>] = []
         var position = 0
@@ -82,7 +85,7 @@ struct PartialAggregateLines {
     }
 
     /// The next non-empty line's space-separated fields (empty fields skipped, as `split` does).
-    private static func nextLine(_ bytes: [UInt8], from position: inout Int, line: inout Int, into fields: inout [Range<Int>]) -> Bool {
+    private static func nextLine(_ bytes: UnsafeBufferPointer<UInt8>, from position: inout Int, line: inout Int, into fields: inout [Range<Int>]) -> Bool {
         while position < bytes.count {
             fields.removeAll(keepingCapacity: true)
             line += 1
@@ -102,7 +105,7 @@ struct PartialAggregateLines {
     }
 
     /// Decimal digits with an optional sign, as `Int(_:)` reads them.
-    static func integer(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
         var index = range.lowerBound
         var negative = false
         if index < range.upperBound, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
@@ -125,7 +128,7 @@ struct PartialAggregateLines {
     /// As `Double(_:)` reads it. Plain decimals of at most 15 significant digits (what the writer prints for sums of
     /// points) are exact as integer ÷ power of ten, and IEEE division rounds that quotient correctly, so the value is
     /// the same as the standard library's; anything else goes through the standard library.
-    static func double(_ bytes: [UInt8], _ range: Range<Int>) -> Double? {
+    static func double(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
         var index = range.lowerBound
         let negative = index < range.upperBound && bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
@@ -157,6 +160,6 @@ struct PartialAggregateLines {
 extension PartialAggregate {
     /// The pupils of a stored partial aggregate, from its header alone.
     public static func pupils(encoded bytes: [UInt8]) throws(DecodingFailure) -> Int {
-        try PartialAggregateLines(bytes).pupils
+        try bytes.withUnsafeBufferPointer { (buffer) throws(DecodingFailure) in try PartialAggregateLines(buffer).pupils }
     }
 }

@@ -117,11 +117,11 @@ public struct BenchmarkTables: Sendable {
         }
     }
 
-    /// The tables of `schools`, reading each school's stored partial aggregate from `aggregate` once, in turn, straight
-    /// from its bytes into flat counts (`SubjectCounts`): a whole collection's decoded aggregates are never held.
+    /// The tables of `schools`, reading each school's stored partial aggregate from `aggregate` once, straight from its
+    /// bytes into flat counts (`TableMerge`): a whole collection's decoded aggregates are never held.
     public init(
         keyStage: KeyStage, schools: [School], catalogue: SubjectCatalogue, coalition: Int,
-        aggregate: (School) throws -> [UInt8]
+        aggregate: @Sendable (School) throws -> [UInt8]
     ) throws {
         self.keyStage = keyStage
         for school in schools {
@@ -134,95 +134,40 @@ public struct BenchmarkTables: Sendable {
         }
         let families = members.keys.sorted()
         let familyIndex = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, $0) })
-        var counts = SubjectCounts(families: families.count, catalogue: catalogue, coalition: coalition)
-        let measures = HeadlineMeasure.measures(for: keyStage)
-        var gradeCounts: [Int] = []
-        for school in schools {
-            var lines = try PartialAggregateLines(aggregate(school))
-            precondition(lines.keyStage == keyStage, "a contribution of another key stage")
-            let urn = school.urn
-            schoolCount += 1
-            pupilCount += lines.pupils
-            let schoolFamilies = Family.families(of: school) + (differencesOf[urn] ?? [])
-            let indices = schoolFamilies.map { familyIndex[$0]! }
-            var position = -1
-            var subjectCode: Range<Int> = 0..<0
-            while let kind = try lines.next() {
-                let slot = ShortCode(lines.bytes[lines.group]).flatMap { Self.groupSlots[$0] }
-                switch kind {
-                case .subject:
-                    // Lines come in subject order: look the code up once per subject.
-                    if position < 0 || !lines.bytes[subjectCode].elementsEqual(lines.bytes[lines.subject]) {
-                        subjectCode = lines.subject
-                        guard let found = catalogue.position(of: lines.bytes[lines.subject]) else {
-                            throw CatalogueError.unknownSubject(lines.text(lines.subject))
-                        }
-                        position = found
-                    }
-                    guard let slot else { continue }
-                    let subject = catalogue.subjects[position]
-                    let scale = subject.scale
-                    gradeCounts.removeAll(keepingCapacity: true)
-                    gradeCounts.append(contentsOf: repeatElement(0, count: scale.grades.count))
-                    for (code, count) in lines.pairs {
-                        guard let grade = scale.resultCode(lines.bytes[code]), Int(grade) < gradeCounts.count else { continue }
-                        gradeCounts[Int(grade)] = try lines.integer(count)
-                    }
-                    if slot == 0, lines.entries > 0, scale.grades.contains(where: { $0.points != nil }) {
-                        schoolFigures[subject.code, default: []].append(
-                            SchoolFigure(school: urn, value: lines.pointsSum / Double(lines.entries), base: lines.entries))
-                    }
-                    counts.add(
-                        subject: position, group: slot, families: indices, counts: gradeCounts, entries: lines.entries,
-                        pointsSum: lines.pointsSum)
-                case .measure:
-                    guard let slot else { continue }
-                    var tally = MeasureTally()
-                    for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
-                    let group = PupilGroup.every[slot]
-                    for measure in measures {
-                        addSchoolFigure(measure, tally, school: urn, group: group)
-                        for family in schoolFamilies {
-                            let key = DistributionKey(family: family, subject: measure.rawValue, group: group)
-                            if measure.isProportion {
-                                proportions[key, default: Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)]
-                                    .add(counts: measure.counts(tally))
-                            } else {
-                                means[key, default: MeanTally(coalition: coalition)].add(measure.meanParts(tally))
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for position in counts.seen {
-            let code = catalogue.subjects[position].code
+        let merge = try TableMerge.merge(
+            schools: schools, families: schools.map { (Family.families(of: $0) + (differencesOf[$0.urn] ?? [])).map { familyIndex[$0]! } },
+            keyStage: keyStage, catalogue: catalogue, familyCount: families.count, coalition: coalition, aggregate: aggregate)
+        schoolCount = merge.schoolCount
+        pupilCount = merge.pupilCount
+        schoolFigures = merge.schoolFigures
+        let subjectCount = catalogue.subjects.count
+        for table in merge.counts.seen {
+            let proportion = table >= subjectCount ? merge.proportionMeasures[table - subjectCount] : nil
             for (familyNumber, family) in families.enumerated() {
                 for (slot, group) in PupilGroup.every.enumerated() {
-                    guard let distribution = counts.distribution(subject: position, family: familyNumber, group: slot, coalition: coalition)
+                    guard let (cells, entries, pointsSum) = merge.counts.statistics(table: table, family: familyNumber, group: slot, coalition: coalition)
                     else { continue }
-                    distributions[DistributionKey(family: family, subject: code, group: group)] = distribution
+                    if let proportion {
+                        var distribution = Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)
+                        distribution.set(grades: cells, entries: entries, pointsSum: pointsSum)
+                        proportions[DistributionKey(family: family, subject: proportion.rawValue, group: group)] = distribution
+                    } else {
+                        let subject = catalogue.subjects[table]
+                        var distribution = Distribution(subject: subject, coalition: coalition)
+                        distribution.set(grades: cells, entries: entries, pointsSum: pointsSum)
+                        distributions[DistributionKey(family: family, subject: subject.code, group: group)] = distribution
+                    }
                 }
             }
         }
-    }
-
-    /// Group names (`all`, `pp=Y`, …) → position in `PupilGroup.every`.
-    private static let groupSlots = Dictionary(
-        uniqueKeysWithValues: PupilGroup.every.enumerated().map { (ShortCode($1.description)!, $0) })
-
-    private mutating func addSchoolFigure(_ measure: HeadlineMeasure, _ tally: MeasureTally, school: URN, group: PupilGroup) {
-        guard group == .all else { return }
-        let figure: SchoolFigure?
-        if measure.isProportion {
-            let counts = measure.counts(tally)
-            let pupils = counts.reduce(0, +)
-            figure = pupils > 0 ? SchoolFigure(school: school, value: 100 * Double(counts[0]) / Double(pupils), base: pupils) : nil
-        } else {
-            let parts = measure.meanParts(tally)
-            figure = parts.denominator > 0 ? SchoolFigure(school: school, value: parts.sum / parts.denominator, base: parts.base) : nil
+        for (number, measure) in merge.meanMeasures.enumerated() {
+            for (familyNumber, family) in families.enumerated() {
+                for (slot, group) in PupilGroup.every.enumerated() {
+                    guard let tally = merge.meanTallies[merge.meanIndex(number, family: familyNumber, group: slot)] else { continue }
+                    means[DistributionKey(family: family, subject: measure.rawValue, group: group)] = tally
+                }
+            }
         }
-        if let figure { schoolFigures[measure.rawValue, default: []].append(figure) }
     }
 
     /// The distributions of each subject (or proportion measure), grouped for `SubjectProtection`.

@@ -35,6 +35,13 @@ public struct CellStatistics: Hashable, Sendable {
         }
     }
 
+    /// Another merge's statistics (of other schools) added to these.
+    public mutating func absorb(_ other: CellStatistics) {
+        total += other.total
+        schools += other.schools
+        largest = Array((largest + other.largest).sorted(by: >).prefix(coalition + 1))
+    }
+
     /// What `coalition` schools pooling their own contributions learn of the other schools' total, at worst: the
     /// total less the largest `coalition` contributions.
     public var remainderAfterCoalition: Int { total - largest.prefix(coalition).reduce(0, +) }

@@ -90,5 +90,12 @@ public struct MeanTally: Sendable {
         denominator += parts.denominator
     }
 
+    /// Another merge's tally (of other schools) added to this one.
+    mutating func absorb(_ other: MeanTally) {
+        base.absorb(other.base)
+        sum += other.sum
+        denominator += other.denominator
+    }
+
     public var value: Double? { denominator > 0 ? sum / denominator : nil }
 }

@@ -27,7 +27,7 @@ public struct Publication: Sendable {
     /// The same, reading each contributing school's stored partial aggregate from `aggregate` in turn.
     public func publish(
         keyStage: KeyStage, schools: [School], earlier: [(id: Int64, digest: ReleaseGuard.Digest)],
-        aggregate: (School) throws -> [UInt8]
+        aggregate: @Sendable (School) throws -> [UInt8]
     ) throws -> (content: SnapshotContent, report: SuppressionReport) {
         let schools = schools.sorted { $0.urn < $1.urn }
         let tables = try BenchmarkTables(

@@ -88,7 +88,7 @@ extension ReleaseGuard {
                 for field in fields.dropFirst(3) {
                     if field.elementsEqual("c".utf8) {
                         counts.append(nil)
-                    } else if let count = PartialAggregateLines.integer(bytes, field.startIndex..<field.endIndex) {
+                    } else if let count = Int(text(field)) {
                         counts.append(count)
                     } else {
                         throw DecodingFailure(line: index + 1)

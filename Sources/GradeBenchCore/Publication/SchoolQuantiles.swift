@@ -29,16 +29,17 @@ enum SchoolQuantiles {
         var distributions: [SchoolDistribution] = []
         var ranks: [URN: [PercentileRank]] = [:]
         let families = tables.members.keys.filter { !$0.isDifference }.sorted()
+        let names = families.map(\.description)
         for figure in tables.schoolFigures.keys.sorted() {
             let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }
-            for family in families {
+            for (family, name) in zip(families, names) {
                 let members = tables.members[family]!
                 let figures = eligible.filter { members.contains($0.school) }
                 guard figures.count >= policy.schoolPercentileMinimumSchools else { continue }
                 let values = figures.map(\.value).sorted()
                 distributions.append(
                     SchoolDistribution(
-                        family: family.description, figure: figure, schools: values.count,
+                        family: name, figure: figure, schools: values.count,
                         quartiles: [0.25, 0.5, 0.75].map { rounded(quantile(values, $0)) },
                         deciles: (1...9).map { rounded(quantile(values, Double($0) / 10)) }
                     )
@@ -47,7 +48,7 @@ enum SchoolQuantiles {
                     let below = firstIndex(in: values) { $0 >= school.value }
                     let equal = firstIndex(in: values) { $0 > school.value } - below
                     let rank = Int((100 * (Double(below) + Double(equal) / 2) / Double(values.count)).rounded())
-                    ranks[school.school, default: []].append(PercentileRank(family: family.description, figure: figure, rank: rank))
+                    ranks[school.school, default: []].append(PercentileRank(family: name, figure: figure, rank: rank))
                 }
             }
         }

@@ -1,100 +1,139 @@
-/// Every subject distribution of a publication while it is being merged, in flat arrays indexed by number rather
-/// than keyed by family, subject and group: merging 3,000 schools' aggregates is tens of millions of additions, and
-/// hashing keys and reference-counting arrays on each of them was most of a publication's time.
+/// Every distribution of a publication while it is being merged — subjects' grades and headline proportions — in flat
+/// arrays indexed by number rather than keyed by family, subject and group: merging 3,000 schools' aggregates is tens
+/// of millions of additions, and hashing keys and reference-counting arrays on each of them was most of a
+/// publication's time.
 ///
-/// Each subject, when first seen, gets a block of distributions, one per family × pupil group, and of cells, one per
-/// distribution × (grades + entries). A cell keeps its total, how many schools contribute, and its largest
-/// contributions (`CellStatistics`, flattened: `keep` slots, largest first, zero for none).
+/// A *table* is a subject (its catalogue position) or a proportion measure (after the catalogue), with a fixed number
+/// of cells. Each table, when first seen, gets a block of distributions, one per family × pupil group, each of
+/// `cells + 1` counters (its cells, then its entries). A counter is `stride` integers: its total, how many schools
+/// contribute, and its largest contributions (`CellStatistics`, flattened: `keep` slots, largest first, zero for
+/// none).
 struct SubjectCounts {
     let families: Int
     let groups = PupilGroup.every.count
-    /// The largest contributions kept per cell (the dominance coalition and its target).
+    /// The largest contributions kept per counter (the dominance coalition and its target).
     let keep: Int
-    private let catalogue: SubjectCatalogue
+    private let stride: Int
+    /// Per table: its cells (grades, or a proportion's two).
+    private let widths: [Int]
 
-    /// Catalogue position → first distribution of the subject's block (-1 before it is seen).
+    /// Per table: first distribution of its block and first counter (-1 before it is seen).
     private var distributionBase: [Int]
-    /// Catalogue position → first cell of the subject's block.
-    private var cellBase: [Int]
-    /// Catalogue positions in order of first sight.
+    private var counterBase: [Int]
+    /// Tables in order of first sight.
     private(set) var seen: [Int] = []
 
-    private var totals: [Int] = []
-    private var schools: [Int] = []
-    private var largest: [Int] = []
+    private var counters: [Int] = []
     /// Per distribution.
     private var pointsSums: [Double] = []
     private var present: [Bool] = []
 
-    init(families: Int, catalogue: SubjectCatalogue, coalition: Int) {
+    init(families: Int, widths: [Int], coalition: Int) {
         self.families = families
-        self.catalogue = catalogue
+        self.widths = widths
         keep = coalition + 1
-        distributionBase = Array(repeating: -1, count: catalogue.subjects.count)
-        cellBase = Array(repeating: -1, count: catalogue.subjects.count)
+        stride = 2 + keep
+        distributionBase = Array(repeating: -1, count: widths.count)
+        counterBase = Array(repeating: -1, count: widths.count)
     }
 
-    /// The subject's block, made on first sight.
-    private mutating func block(_ subject: Int) -> (distributions: Int, cells: Int) {
-        if distributionBase[subject] < 0 {
-            seen.append(subject)
-            let width = catalogue.subjects[subject].scale.grades.count + 1
+    /// The table's block, made on first sight.
+    private mutating func block(_ table: Int) -> (distributions: Int, counters: Int) {
+        if distributionBase[table] < 0 {
+            seen.append(table)
             let distributions = families * groups
-            distributionBase[subject] = pointsSums.count
-            cellBase[subject] = totals.count
+            distributionBase[table] = pointsSums.count
+            counterBase[table] = counters.count / stride
             pointsSums += repeatElement(0, count: distributions)
             present += repeatElement(false, count: distributions)
-            totals += repeatElement(0, count: distributions * width)
-            schools += repeatElement(0, count: distributions * width)
-            largest += repeatElement(0, count: distributions * width * keep)
+            counters += repeatElement(0, count: distributions * (widths[table] + 1) * stride)
         }
-        return (distributionBase[subject], cellBase[subject])
+        return (distributionBase[table], counterBase[table])
     }
 
-    /// One school's tally of a subject and group (`counts` in grade order), added to each of its families.
-    mutating func add(subject: Int, group: Int, families: [Int], counts: [Int], entries: Int, pointsSum: Double) {
-        let (distributions, cells) = block(subject)
+    /// One school's counts of a table for one pupil group (`counts` in cell order), added to each of its families.
+    mutating func add(table: Int, group: Int, families: [Int], counts: [Int], entries: Int, pointsSum: Double) {
+        precondition(counts.count == widths[table], "one count per cell")
+        let (distributions, first) = block(table)
         let width = counts.count + 1
+        let (stride, keep) = (stride, keep)
         for family in families {
             let distribution = family * groups + group
             pointsSums[distributions + distribution] += pointsSum
             present[distributions + distribution] = true
-            let first = cells + distribution * width
-            for column in counts.indices { addCell(first + column, counts[column]) }
-            addCell(first + counts.count, entries)
+        }
+        counters.withUnsafeMutableBufferPointer { counters in
+            counts.withUnsafeBufferPointer { counts in
+                for family in families {
+                    let start = (first + (family * groups + group) * width) * stride
+                    for column in 0..<counts.count {
+                        Self.add(counts[column], to: counters, at: start + column * stride, keep: keep)
+                    }
+                    Self.add(entries, to: counters, at: start + counts.count * stride, keep: keep)
+                }
+            }
         }
     }
 
-    private mutating func addCell(_ cell: Int, _ value: Int) {
+    private static func add(_ value: Int, to counters: UnsafeMutableBufferPointer<Int>, at counter: Int, keep: Int) {
         guard value > 0 else { return }
-        totals[cell] += value
-        schools[cell] += 1
-        let first = cell * keep
-        guard value > largest[first + keep - 1] else { return }
+        counters[counter] += value
+        counters[counter + 1] += 1
+        keepLargest(value, in: counters, at: counter + 2, keep: keep)
+    }
+
+    /// Inserts one contribution into the `keep` largest (largest first) starting at `largest`.
+    private static func keepLargest(_ value: Int, in counters: UnsafeMutableBufferPointer<Int>, at largest: Int, keep: Int) {
+        guard value > counters[largest + keep - 1] else { return }
         var slot = keep - 1
-        while slot > 0, largest[first + slot - 1] < value {
-            largest[first + slot] = largest[first + slot - 1]
+        while slot > 0, counters[largest + slot - 1] < value {
+            counters[largest + slot] = counters[largest + slot - 1]
             slot -= 1
         }
-        largest[first + slot] = value
+        counters[largest + slot] = value
     }
 
-    /// The merged distribution of a subject, family and group, or `nil` when no school had a tally for it.
-    func distribution(subject: Int, family: Int, group: Int, coalition: Int) -> Distribution? {
-        guard distributionBase[subject] >= 0 else { return nil }
-        let distribution = family * groups + group
-        guard present[distributionBase[subject] + distribution] else { return nil }
-        let entry = catalogue.subjects[subject]
-        let width = entry.scale.grades.count + 1
-        let first = cellBase[subject] + distribution * width
-        func statistics(_ cell: Int) -> CellStatistics {
-            CellStatistics(
-                total: totals[cell], schools: schools[cell],
-                largest: largest[(cell * keep)..<(cell * keep + keep)].filter { $0 > 0 }, coalition: coalition)
+    /// Another merge's counts (of other schools) added to these.
+    mutating func absorb(_ other: SubjectCounts) {
+        precondition(other.widths == widths && other.families == families && other.keep == keep, "counts of another layout")
+        for table in other.seen {
+            let (distributions, first) = block(table)
+            let (otherDistributions, otherFirst) = (other.distributionBase[table], other.counterBase[table])
+            let count = families * groups
+            for distribution in 0..<count {
+                pointsSums[distributions + distribution] += other.pointsSums[otherDistributions + distribution]
+                present[distributions + distribution] = present[distributions + distribution] || other.present[otherDistributions + distribution]
+            }
+            let (stride, keep) = (stride, keep)
+            counters.withUnsafeMutableBufferPointer { counters in
+                other.counters.withUnsafeBufferPointer { theirs in
+                    for counter in 0..<(count * (widths[table] + 1)) {
+                        let (mine, their) = ((first + counter) * stride, (otherFirst + counter) * stride)
+                        counters[mine] += theirs[their]
+                        counters[mine + 1] += theirs[their + 1]
+                        for slot in 0..<keep where theirs[their + 2 + slot] > 0 {
+                            Self.keepLargest(theirs[their + 2 + slot], in: counters, at: mine + 2, keep: keep)
+                        }
+                    }
+                }
+            }
         }
-        var result = Distribution(subject: entry, coalition: coalition)
-        result.set(grades: (first..<(first + width - 1)).map(statistics), entries: statistics(first + width - 1),
-                   pointsSum: pointsSums[distributionBase[subject] + distribution])
-        return result
+    }
+
+    /// The merged counters of a table, family and group (cells, then entries) and its points sum, or `nil` when no
+    /// school had counts for it.
+    func statistics(table: Int, family: Int, group: Int, coalition: Int) -> (cells: [CellStatistics], entries: CellStatistics, pointsSum: Double)? {
+        guard distributionBase[table] >= 0 else { return nil }
+        let distribution = family * groups + group
+        guard present[distributionBase[table] + distribution] else { return nil }
+        let width = widths[table] + 1
+        let first = counterBase[table] + distribution * width
+        let all = (first..<(first + width)).map { counter in
+            let start = counter * stride
+            return CellStatistics(
+                total: counters[start], schools: counters[start + 1],
+                largest: counters[(start + 2)..<(start + stride)].filter { $0 > 0 }, coalition: coalition)
+        }
+        return (Array(all.dropLast()), all[width - 1], pointsSums[distributionBase[table] + distribution])
     }
 }

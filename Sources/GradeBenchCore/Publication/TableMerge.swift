@@ -1,0 +1,163 @@
+import Dispatch
+import Synchronization
+
+/// Merges a run of contributing schools' stored partial aggregates, read straight from their bytes, into flat counts
+/// (`SubjectCounts`), headline means and each school's own figures. A publication splits its schools into a few
+/// consecutive runs, merges them in parallel and absorbs the runs in order (`merge(schools:…)`).
+struct TableMerge {
+    let keyStage: KeyStage
+    let catalogue: SubjectCatalogue
+    let families: Int
+    let coalition: Int
+    let measures: [HeadlineMeasure]
+    let proportionMeasures: [HeadlineMeasure]
+    let meanMeasures: [HeadlineMeasure]
+    private let groups = PupilGroup.every.count
+
+    /// Tables counted: the catalogue's subjects, then the key stage's proportion measures.
+    private(set) var counts: SubjectCounts
+    /// Per mean measure × family × group.
+    private(set) var meanTallies: [MeanTally?]
+    private(set) var schoolFigures: [String: [SchoolFigure]] = [:]
+    private(set) var schoolCount = 0
+    private(set) var pupilCount = 0
+    private var gradeCounts: [Int] = []
+
+    init(keyStage: KeyStage, catalogue: SubjectCatalogue, families: Int, coalition: Int) {
+        self.keyStage = keyStage
+        self.catalogue = catalogue
+        self.families = families
+        self.coalition = coalition
+        measures = HeadlineMeasure.measures(for: keyStage)
+        proportionMeasures = measures.filter(\.isProportion)
+        meanMeasures = measures.filter { !$0.isProportion }
+        counts = SubjectCounts(
+            families: families,
+            widths: catalogue.subjects.map(\.scale.grades.count) + proportionMeasures.map { _ in HeadlineMeasure.proportionCells.count },
+            coalition: coalition)
+        meanTallies = Array(repeating: nil, count: meanMeasures.count * families * PupilGroup.every.count)
+    }
+
+    /// `schools` (in URN order) merged in up to four consecutive runs in parallel. The runs depend only on how many
+    /// schools there are, never on the machine, so sums of points add up in the same order on every run.
+    static func merge(
+        schools: [School], families: [[Int]], keyStage: KeyStage, catalogue: SubjectCatalogue, familyCount: Int, coalition: Int,
+        aggregate: @Sendable (School) throws -> [UInt8]
+    ) throws -> TableMerge {
+        let parts = max(1, min(4, schools.count / 250))
+        let runs = (0..<parts).map { schools.count * $0 / parts..<schools.count * ($0 + 1) / parts }
+        let results = Mutex([Int: Result<TableMerge, any Error>]())
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var merge = TableMerge(keyStage: keyStage, catalogue: catalogue, families: familyCount, coalition: coalition)
+            let result = Result { () throws -> TableMerge in
+                for index in runs[part] { try merge.add(schools[index], families: families[index], stored: aggregate(schools[index])) }
+                return merge
+            }
+            results.withLock { $0[part] = result }
+        }
+        return try results.withLock { results in
+            var merged = try results[0]!.get()
+            for part in 1..<parts { merged.absorb(try results[part]!.get()) }
+            return merged
+        }
+    }
+
+    /// One school's stored partial aggregate, added to each of its `families` (indices).
+    mutating func add(_ school: School, families: [Int], stored: [UInt8]) throws {
+        try stored.withUnsafeBufferPointer { buffer in
+            var lines = try PartialAggregateLines(buffer)
+            precondition(lines.keyStage == keyStage, "a contribution of another key stage")
+            schoolCount += 1
+            pupilCount += lines.pupils
+            var position = -1
+            var subjectCode: Range<Int> = 0..<0
+            while let kind = try lines.next() {
+                let slot = ShortCode(lines.bytes[lines.group]).flatMap { Self.groupSlots[$0] }
+                switch kind {
+                case .subject:
+                    // Lines come in subject order: look the code up once per subject.
+                    if position < 0 || !lines.bytes[subjectCode].elementsEqual(lines.bytes[lines.subject]) {
+                        subjectCode = lines.subject
+                        guard let found = catalogue.position(of: lines.bytes[lines.subject]) else {
+                            throw CatalogueError.unknownSubject(lines.text(lines.subject))
+                        }
+                        position = found
+                    }
+                    guard let slot else { continue }
+                    try addSubject(position, slot: slot, lines, school: school.urn, families: families)
+                case .measure:
+                    guard let slot else { continue }
+                    var tally = MeasureTally()
+                    for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
+                    addMeasures(tally, slot: slot, school: school.urn, families: families)
+                }
+            }
+        }
+    }
+
+    private mutating func addSubject(_ position: Int, slot: Int, _ lines: PartialAggregateLines, school: URN, families: [Int]) throws {
+        let subject = catalogue.subjects[position]
+        let scale = subject.scale
+        gradeCounts.removeAll(keepingCapacity: true)
+        gradeCounts.append(contentsOf: repeatElement(0, count: scale.grades.count))
+        for (code, count) in lines.pairs {
+            guard let grade = scale.position(canonical: lines.bytes[code]) else { continue }
+            gradeCounts[grade] = try lines.integer(count)
+        }
+        if slot == 0, lines.entries > 0, scale.hasPoints {
+            schoolFigures[subject.code, default: []].append(
+                SchoolFigure(school: school, value: lines.pointsSum / Double(lines.entries), base: lines.entries))
+        }
+        counts.add(table: position, group: slot, families: families, counts: gradeCounts, entries: lines.entries, pointsSum: lines.pointsSum)
+    }
+
+    private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int]) {
+        if slot == 0 { for measure in measures { addSchoolFigure(measure, tally, school: school) } }
+        for (number, measure) in proportionMeasures.enumerated() {
+            let cells = measure.counts(tally)
+            counts.add(
+                table: catalogue.subjects.count + number, group: slot, families: families, counts: cells, entries: cells.reduce(0, +),
+                pointsSum: 0)
+        }
+        for (number, measure) in meanMeasures.enumerated() {
+            let parts = measure.meanParts(tally)
+            for family in families {
+                let index = meanIndex(number, family: family, group: slot)
+                if meanTallies[index] == nil { meanTallies[index] = MeanTally(coalition: coalition) }
+                meanTallies[index]!.add(parts)
+            }
+        }
+    }
+
+    private mutating func addSchoolFigure(_ measure: HeadlineMeasure, _ tally: MeasureTally, school: URN) {
+        let figure: SchoolFigure?
+        if measure.isProportion {
+            let counts = measure.counts(tally)
+            let pupils = counts.reduce(0, +)
+            figure = pupils > 0 ? SchoolFigure(school: school, value: 100 * Double(counts[0]) / Double(pupils), base: pupils) : nil
+        } else {
+            let parts = measure.meanParts(tally)
+            figure = parts.denominator > 0 ? SchoolFigure(school: school, value: parts.sum / parts.denominator, base: parts.base) : nil
+        }
+        if let figure { schoolFigures[measure.rawValue, default: []].append(figure) }
+    }
+
+    func meanIndex(_ measure: Int, family: Int, group: Int) -> Int { (measure * families + family) * groups + group }
+
+    /// The next run of schools (those after this run's), added after this run's.
+    mutating func absorb(_ other: TableMerge) {
+        counts.absorb(other.counts)
+        for index in meanTallies.indices {
+            guard let tally = other.meanTallies[index] else { continue }
+            if meanTallies[index] == nil { meanTallies[index] = MeanTally(coalition: coalition) }
+            meanTallies[index]!.absorb(tally)
+        }
+        for (figure, values) in other.schoolFigures { schoolFigures[figure, default: []] += values }
+        schoolCount += other.schoolCount
+        pupilCount += other.pupilCount
+    }
+
+    /// Group names (`all`, `pp=Y`, …) → position in `PupilGroup.every`.
+    private static let groupSlots = Dictionary(
+        uniqueKeysWithValues: PupilGroup.every.enumerated().map { (ShortCode($1.description)!, $0) })
+}
