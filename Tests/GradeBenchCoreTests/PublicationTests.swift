@@ -146,8 +146,8 @@ struct PublicationTests {
         #expect(distribution?.quartiles == [50, 50, 50])
         #expect(distribution?.deciles.first == 48)
         // School 0 is below all nine others: rank 0 + ½ × 1 of 10 → 5; the others: (1 + 4.5) / 10 → 55.
-        #expect(content.ranks[schools[0].school.urn]?.first { $0.family == "all" && $0.figure == "attainment8" }?.rank == 5)
-        #expect(content.ranks[schools[1].school.urn]?.first { $0.family == "all" && $0.figure == "attainment8" }?.rank == 55)
+        #expect(content.ranks(of: schools[0].school.urn).first { $0.family == "all" && $0.figure == "attainment8" }?.rank == 5)
+        #expect(content.ranks(of: schools[1].school.urn).first { $0.family == "all" && $0.figure == "attainment8" }?.rank == 55)
     }
 
     /// A group's mean is not published alone when its complement and all pupils' are: it would be recoverable.
@@ -217,5 +217,21 @@ struct PublicationTests {
             keyStage: .ks4, schools: schools.map(\.school), earlier: [(1, try ReleaseGuard.Digest(encoded: digest.encoded()))]
         ) { [schools] school in schools.first { $0.school.urn == school.urn }!.aggregate.encoded() }
         #expect(again.content == content)
+    }
+
+    /// Snapshots stored in the first format (ranks per school) still read, their ranks regrouped per family and figure.
+    @Test func firstFormatSnapshotsStillRead() throws {
+        let text = """
+            {"contributors":[100001,100002],"families":[],"format":1,"keyStage":"KS4","means":[],"policyHash":"h",\
+            "proportions":[],"pupils":20,"ranks":{"100002":[{"family":"all","figure":"ART","rank":75}],\
+            "100001":[{"family":"all","figure":"ART","rank":25},{"family":"region=North","figure":"ART","rank":50}]},\
+            "schoolDistributions":[],"schools":2,"subjects":[]}
+            """
+        let content = try SnapshotContent(encoded: Array(text.utf8))
+        #expect(content.ranks(of: URN(rawValue: 100001)!) == [
+            PercentileRank(family: "all", figure: "ART", rank: 25), PercentileRank(family: "region=North", figure: "ART", rank: 50),
+        ])
+        #expect(content.ranks(of: URN(rawValue: 100002)!) == [PercentileRank(family: "all", figure: "ART", rank: 75)])
+        #expect(try SnapshotContent(encoded: content.encoded()) == content)
     }
 }

@@ -72,11 +72,12 @@ public struct Publication: Sendable {
             let count = tables.members[family]!.count
             return PublishedFamily(family: family, schools: count >= policy.schoolThreshold ? .value(count) : .suppressed)
         }
-        let (schoolDistributions, ranks) = SchoolQuantiles.compute(tables, policy: policy)
+        let contributors = schools.map(\.urn)
+        let (schoolDistributions, ranks) = SchoolQuantiles.compute(tables, contributors: contributors, policy: policy)
         let content = SnapshotContent(
             keyStage: keyStage, policyHash: policyHash, schools: tables.schoolCount, pupils: control.rounded(tables.pupilCount),
             families: families, subjects: subjects, proportions: proportions, means: means,
-            schoolDistributions: schoolDistributions, ranks: ranks, contributors: schools.map(\.urn)
+            schoolDistributions: schoolDistributions, rankLists: ranks, contributors: contributors
         )
         if policy.releaseGuard {
             let findings = ReleaseGuard(policy: policy).check(content, tables: tables, earlier: earlier)

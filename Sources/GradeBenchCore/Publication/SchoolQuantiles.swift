@@ -18,25 +18,42 @@ public struct PercentileRank: Hashable, Sendable, Codable {
     public let rank: Int
 }
 
+/// Every ranked school's percentile rank for one family and figure, in the compact form a snapshot stores (a national
+/// snapshot holds ~450,000 ranks). Each rank is shown to its own school alone (`SnapshotContent.ranks(of:)`).
+public struct RankList: Hashable, Sendable, Decodable {
+    public let family: String
+    public let figure: String
+    /// Positions in the snapshot's `contributors`, ascending.
+    public let schools: [Int]
+    /// Each school's rank, in `schools` order.
+    public let ranks: [Int]
+}
+
 enum SchoolQuantiles {
     /// Only schools whose own figure rests on at least the pupil threshold count (a smaller school's figure is close to
     /// one pupil's result), and a family's quantiles are published only with at least the policy's minimum of such
     /// schools. Quantiles interpolate linearly between order statistics (Hyndman and Fan's type 7, as in spreadsheets);
     /// the minimum and maximum are never published.
     static func compute(
-        _ tables: BenchmarkTables, policy: SuppressionPolicy
-    ) -> (distributions: [SchoolDistribution], ranks: [URN: [PercentileRank]]) {
+        _ tables: BenchmarkTables, contributors: [URN], policy: SuppressionPolicy
+    ) -> (distributions: [SchoolDistribution], ranks: [RankList]) {
         var distributions: [SchoolDistribution] = []
-        var ranks: [URN: [PercentileRank]] = [:]
+        var ranks: [RankList] = []
         let families = tables.members.keys.filter { !$0.isDifference }.sorted()
-        let names = families.map(\.description)
+        let position = Dictionary(uniqueKeysWithValues: contributors.enumerated().map { ($1, $0) })
+        // Per family, which contributors (by position) are in it.
+        let isMember = families.map { family in
+            var flags = [Bool](repeating: false, count: contributors.count)
+            for urn in tables.members[family]! { if let index = position[urn] { flags[index] = true } }
+            return flags
+        }
         for figure in tables.schoolFigures.keys.sorted() {
-            let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }
-            for (family, name) in zip(families, names) {
-                let members = tables.members[family]!
-                let figures = eligible.filter { members.contains($0.school) }
+            let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }.map { (position[$0.school]!, $0.value) }
+            for (number, family) in families.enumerated() {
+                let figures = eligible.filter { isMember[number][$0.0] }
                 guard figures.count >= policy.schoolPercentileMinimumSchools else { continue }
-                let values = figures.map(\.value).sorted()
+                let values = figures.map(\.1).sorted()
+                let name = family.description
                 distributions.append(
                     SchoolDistribution(
                         family: name, figure: figure, schools: values.count,
@@ -44,12 +61,15 @@ enum SchoolQuantiles {
                         deciles: (1...9).map { rounded(quantile(values, Double($0) / 10)) }
                     )
                 )
-                for school in figures {
-                    let below = firstIndex(in: values) { $0 >= school.value }
-                    let equal = firstIndex(in: values) { $0 > school.value } - below
-                    let rank = Int((100 * (Double(below) + Double(equal) / 2) / Double(values.count)).rounded())
-                    ranks[school.school, default: []].append(PercentileRank(family: name, figure: figure, rank: rank))
-                }
+                let ordered = figures.sorted { $0.0 < $1.0 }
+                ranks.append(
+                    RankList(
+                        family: name, figure: figure, schools: ordered.map(\.0),
+                        ranks: ordered.map { _, value in
+                            let below = firstIndex(in: values) { $0 >= value }
+                            let equal = firstIndex(in: values) { $0 > value } - below
+                            return Int((100 * (Double(below) + Double(equal) / 2) / Double(values.count)).rounded())
+                        }))
             }
         }
         return (distributions, ranks)

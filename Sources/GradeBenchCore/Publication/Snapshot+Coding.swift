@@ -136,7 +136,7 @@ extension SnapshotContent: Decodable {
 
     /// The stored form.
     public func encoded() -> [UInt8] {
-        var json = JSONBytes(capacity: 256 * (subjects.count + proportions.count) + 64 * ranks.count)
+        var json = JSONBytes(capacity: 256 * (subjects.count + proportions.count) + 8 * rankLists.reduce(0) { $0 + $1.ranks.count })
         json.object { json in
             json.key("contributors")
             json.array(contributors) { json, urn in json.number(urn.rawValue) }
@@ -155,19 +155,16 @@ extension SnapshotContent: Decodable {
             json.key("pupils")
             json.number(pupils)
             json.key("ranks")
-            json.object { json in
-                for (urn, ranks) in ranks.sorted(by: { "\($0.key)".utf8.lexicographicallyPrecedes("\($1.key)".utf8) }) {
-                    json.key("\(urn)")
-                    json.array(ranks) { json, rank in
-                        json.object { json in
-                            json.key("family")
-                            json.string(rank.family)
-                            json.key("figure")
-                            json.string(rank.figure)
-                            json.key("rank")
-                            json.number(rank.rank)
-                        }
-                    }
+            json.array(rankLists) { json, list in
+                json.object { json in
+                    json.key("family")
+                    json.string(list.family)
+                    json.key("figure")
+                    json.string(list.figure)
+                    json.key("ranks")
+                    json.array(list.ranks) { json, rank in json.number(rank) }
+                    json.key("schools")
+                    json.array(list.schools) { json, school in json.number(school) }
                 }
             }
             json.key("schoolDistributions")
@@ -195,15 +192,39 @@ extension SnapshotContent: Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard try container.decode(Int.self, forKey: .format) == Self.format else {
-            throw DecodingError.dataCorruptedError(forKey: .format, in: container, debugDescription: "unknown snapshot format")
-        }
-        var ranks: [URN: [PercentileRank]] = [:]
-        for (text, value) in try container.decode([String: [PercentileRank]].self, forKey: .ranks) {
-            guard let urn = URN(text) else {
-                throw DecodingError.dataCorruptedError(forKey: .ranks, in: container, debugDescription: "not a URN")
+        let format = try container.decode(Int.self, forKey: .format)
+        let contributors = try container.decode([URN].self, forKey: .contributors)
+        let rankLists: [RankList]
+        switch format {
+        case 1:
+            // Ranks per school (URN → its ranks), regrouped into lists per family and figure.
+            var lists: [String: (family: String, figure: String, schools: [Int], ranks: [Int])] = [:]
+            var order: [String] = []
+            let position = Dictionary(uniqueKeysWithValues: contributors.enumerated().map { ($1, $0) })
+            let perSchool = try container.decode([String: [PercentileRank]].self, forKey: .ranks)
+            for (text, ranks) in perSchool.sorted(by: { $0.key < $1.key }) {
+                guard let urn = URN(text), let index = position[urn] else {
+                    throw DecodingError.dataCorruptedError(forKey: .ranks, in: container, debugDescription: "not a contributor's URN")
+                }
+                for rank in ranks {
+                    let name = rank.family + "\u{0}" + rank.figure
+                    if lists[name] == nil {
+                        lists[name] = (rank.family, rank.figure, [], [])
+                        order.append(name)
+                    }
+                    lists[name]!.schools.append(index)
+                    lists[name]!.ranks.append(rank.rank)
+                }
             }
-            ranks[urn] = value
+            rankLists = order.map { name in
+                let list = lists[name]!
+                let sorted = zip(list.schools, list.ranks).sorted { $0.0 < $1.0 }
+                return RankList(family: list.family, figure: list.figure, schools: sorted.map(\.0), ranks: sorted.map(\.1))
+            }
+        case Self.format:
+            rankLists = try container.decode([RankList].self, forKey: .ranks)
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .format, in: container, debugDescription: "unknown snapshot format")
         }
         self.init(
             keyStage: try container.decode(KeyStage.self, forKey: .keyStage),
@@ -214,7 +235,7 @@ extension SnapshotContent: Decodable {
             proportions: try container.decode([PublishedDistribution].self, forKey: .proportions),
             means: try container.decode([PublishedMean].self, forKey: .means),
             schoolDistributions: try container.decode([SchoolDistribution].self, forKey: .schoolDistributions),
-            ranks: ranks, contributors: try container.decode([URN].self, forKey: .contributors))
+            rankLists: rankLists, contributors: contributors)
     }
 
     public init(encoded bytes: [UInt8]) throws {

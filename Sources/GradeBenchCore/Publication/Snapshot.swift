@@ -8,10 +8,12 @@ public struct PublishedFamily: Hashable, Sendable {
 /// What one publication publishes: the content of an immutable snapshot.
 ///
 /// `tables`-like parts (`subjects`, `proportions`, `means`, `schoolDistributions`, `families`, `pupils`) are the
-/// benchmark every contributing school may read. `ranks` belong each to one school (its own percentile ranks) and
-/// `contributors` to the operator and the release guards; neither is ever served to another school.
+/// benchmark every contributing school may read. `rankLists` belong each rank to one school (its own percentile
+/// ranks, `ranks(of:)`) and `contributors` to the operator and the release guards; neither is ever served to another
+/// school.
 public struct SnapshotContent: Hashable, Sendable {
-    public static let format = 1
+    /// 2: ranks as compact lists per family and figure (1 kept them per school; still read).
+    public static let format = 2
     public let keyStage: KeyStage
     public let policyHash: String
     public let schools: Int
@@ -22,8 +24,26 @@ public struct SnapshotContent: Hashable, Sendable {
     public let proportions: [PublishedDistribution]
     public let means: [PublishedMean]
     public let schoolDistributions: [SchoolDistribution]
-    public let ranks: [URN: [PercentileRank]]
+    public let rankLists: [RankList]
+    /// In URN order.
     public let contributors: [URN]
+
+    /// One school's own percentile ranks.
+    public func ranks(of school: URN) -> [PercentileRank] {
+        guard let position = contributors.firstIndex(of: school) else { return [] }
+        return rankLists.compactMap { list in
+            Self.search(list.schools, position).map { PercentileRank(family: list.family, figure: list.figure, rank: list.ranks[$0]) }
+        }
+    }
+
+    private static func search(_ sorted: [Int], _ value: Int) -> Int? {
+        var (low, high) = (0, sorted.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < sorted.count && sorted[low] == value ? low : nil
+    }
 }
 
 /// The DPO's suppression report for a snapshot: how many cells each rule suppressed, and every suppressed cell with
