@@ -281,11 +281,25 @@ enum Migrations {
 
     /// Each snapshot's release-guard digest (`ReleaseGuard.Digest`): what later publications compare against, so they
     /// need not decode every earlier snapshot. Snapshots stored before it have an empty digest (read from the payload).
+    /// PostgreSQL compresses the large values (snapshots, reports, partial aggregates) with LZ4 where the server has it:
+    /// several times faster to write and read than the default pglz (a national snapshot's write 0.30 → 0.10 s).
     static let releaseGuardDigests = Migration(
         version: 5,
         name: "release guard digests",
         common: [],
         sqlite: ["ALTER TABLE snapshots ADD COLUMN guard_digest BLOB NOT NULL DEFAULT x''"],
-        postgres: ["ALTER TABLE snapshots ADD COLUMN guard_digest BYTEA NOT NULL DEFAULT ''::bytea"]
+        postgres: [
+            "ALTER TABLE snapshots ADD COLUMN guard_digest BYTEA NOT NULL DEFAULT ''::bytea",
+            """
+            DO $$ BEGIN
+                IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
+                    ALTER TABLE snapshots ALTER COLUMN payload SET COMPRESSION lz4;
+                    ALTER TABLE snapshots ALTER COLUMN report SET COMPRESSION lz4;
+                    ALTER TABLE snapshots ALTER COLUMN guard_digest SET COMPRESSION lz4;
+                    ALTER TABLE submissions ALTER COLUMN partial_aggregate SET COMPRESSION lz4;
+                END IF;
+            END $$
+            """,
+        ]
     )
 }

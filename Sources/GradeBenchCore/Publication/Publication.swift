@@ -33,31 +33,27 @@ public struct Publication: Sendable {
         let tables = try BenchmarkTables(
             keyStage: keyStage, schools: schools, catalogue: catalogue, coalition: policy.dominanceCoalition, aggregate: aggregate)
         let control = DisclosureControl(policy: policy)
-        var entries: [SuppressionReport.Entry] = []
-        var relationChecked = 0
-
-        // Subjects are independent of one another: they are protected in parallel, and put back in subject order.
-        func protectAll(_ distributions: [DistributionKey: Distribution], table: String) -> [PublishedDistribution] {
-            let protection = SubjectProtection(control: control)
-            let groups = BenchmarkTables.bySubject(distributions).sorted(by: { $0.key < $1.key }).map(\.value)
-            let outcomes = Mutex([Int: ([PublishedDistribution], [SuppressedCell], Int)]())
-            DispatchQueue.concurrentPerform(iterations: groups.count) { index in
-                let (published, report, limited) = protection.protectLinked(groups[index])
-                outcomes.withLock { $0[index] = (published, report, limited) }
+        let contributors = schools.map(\.urn)
+        // The school distributions need nothing from disclosure control: they are computed while the subjects are
+        // protected.
+        let quantiles = Mutex<(distributions: [SchoolDistribution], ranks: [RankList])?>(nil)
+        let protected = Mutex<ProtectedTables?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            if task == 0 {
+                let subjects = Self.protectAll(tables.distributions, table: "subject", control: control)
+                let proportions = Self.protectAll(tables.proportions, table: "proportion", control: control)
+                protected.withLock { $0 = ProtectedTables(subjects: subjects, proportions: proportions) }
+            } else {
+                let computed = SchoolQuantiles.compute(tables, contributors: contributors, policy: policy)
+                quantiles.withLock { $0 = computed }
             }
-            var published: [PublishedDistribution] = []
-            outcomes.withLock { outcomes in
-                for index in groups.indices {
-                    let (tables, report, limited) = outcomes[index]!
-                    published += tables
-                    entries += report.map { SuppressionReport.Entry(table: table, cell: $0) }
-                    relationChecked += limited
-                }
-            }
-            return published.sorted { $0.key < $1.key }
         }
-        let subjects = protectAll(tables.distributions, table: "subject")
-        let proportions = protectAll(tables.proportions, table: "proportion")
+        let (subjectTables, proportionTables) = protected.withLock { ($0!.subjects, $0!.proportions) }
+        let (schoolDistributions, ranks) = quantiles.withLock { $0! }
+        let subjects = subjectTables.published
+        let proportions = proportionTables.published
+        var entries = subjectTables.entries + proportionTables.entries
+        let relationChecked = subjectTables.relationChecked + proportionTables.relationChecked
 
         var means: [PublishedMean] = []
         for measure in HeadlineMeasure.measures(for: keyStage) where !measure.isProportion {
@@ -72,8 +68,6 @@ public struct Publication: Sendable {
             let count = tables.members[family]!.count
             return PublishedFamily(family: family, schools: count >= policy.schoolThreshold ? .value(count) : .suppressed)
         }
-        let contributors = schools.map(\.urn)
-        let (schoolDistributions, ranks) = SchoolQuantiles.compute(tables, contributors: contributors, policy: policy)
         let content = SnapshotContent(
             keyStage: keyStage, policyHash: policyHash, schools: tables.schoolCount, pupils: control.rounded(tables.pupilCount),
             families: families, subjects: subjects, proportions: proportions, means: means,
@@ -84,5 +78,41 @@ public struct Publication: Sendable {
             if !findings.isEmpty { throw ReleaseGuard.Refusal(findings: findings) }
         }
         return (content, SuppressionReport(entries: entries, relationCheckedCells: relationChecked))
+    }
+
+    private struct ProtectedTables: Sendable {
+        let subjects: ProtectedTable
+        let proportions: ProtectedTable
+    }
+
+    private struct ProtectedTable: Sendable {
+        let published: [PublishedDistribution]
+        let entries: [SuppressionReport.Entry]
+        let relationChecked: Int
+    }
+
+    /// Subjects are independent of one another: they are protected in parallel, and put back in key order.
+    private static func protectAll(
+        _ distributions: [DistributionKey: Distribution], table: String, control: DisclosureControl
+    ) -> ProtectedTable {
+        let protection = SubjectProtection(control: control)
+        let groups = BenchmarkTables.bySubject(distributions).sorted(by: { $0.key < $1.key }).map(\.value)
+        let outcomes = Mutex([Int: ([PublishedDistribution], [SuppressedCell], Int)]())
+        DispatchQueue.concurrentPerform(iterations: groups.count) { index in
+            let outcome = protection.protectLinked(groups[index])
+            outcomes.withLock { $0[index] = outcome }
+        }
+        return outcomes.withLock { outcomes in
+            var published: [PublishedDistribution] = []
+            var entries: [SuppressionReport.Entry] = []
+            var relationChecked = 0
+            for index in groups.indices {
+                let (tables, report, limited) = outcomes[index]!
+                published += tables
+                entries += report.map { SuppressionReport.Entry(table: table, cell: $0) }
+                relationChecked += limited
+            }
+            return ProtectedTable(published: published.sorted { $0.key < $1.key }, entries: entries, relationChecked: relationChecked)
+        }
     }
 }

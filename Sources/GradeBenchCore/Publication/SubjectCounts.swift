@@ -5,9 +5,9 @@
 ///
 /// A *table* is a subject (its catalogue position) or a proportion measure (after the catalogue), with a fixed number
 /// of cells. Each table, when first seen, gets a block of distributions, one per family × pupil group, each of
-/// `cells + 1` counters (its cells, then its entries). A counter is `stride` integers: its total, how many schools
-/// contribute, and its largest contributions (`CellStatistics`, flattened: `keep` slots, largest first, zero for
-/// none).
+/// `cells + 1` counters (its cells, then its entries). A counter is `stride` 32-bit integers (half the memory, so
+/// more of it stays in cache): its total, how many schools contribute, and its largest contributions
+/// (`CellStatistics`, flattened: `keep` slots, largest first, zero for none).
 struct SubjectCounts {
     let families: Int
     let groups = PupilGroup.every.count
@@ -23,7 +23,7 @@ struct SubjectCounts {
     /// Tables in order of first sight.
     private(set) var seen: [Int] = []
 
-    private var counters: [Int] = []
+    private var counters: [Int32] = []
     /// Per distribution.
     private var pointsSums: [Double] = []
     private var present: [Bool] = []
@@ -51,11 +51,11 @@ struct SubjectCounts {
         return (distributionBase[table], counterBase[table])
     }
 
-    /// One school's counts of a table for one pupil group (`counts` in cell order), added to each of its families.
-    mutating func add(table: Int, group: Int, families: [Int], counts: [Int], entries: Int, pointsSum: Double) {
-        precondition(counts.count == widths[table], "one count per cell")
+    /// One school's counts of a table for one pupil group (`cells`: the non-zero ones, by column), added to each of
+    /// its families.
+    mutating func add(table: Int, group: Int, families: [Int], cells: [(column: Int, count: Int)], entries: Int, pointsSum: Double) {
         let (distributions, first) = block(table)
-        let width = counts.count + 1
+        let width = widths[table] + 1
         let (stride, keep) = (stride, keep)
         for family in families {
             let distribution = family * groups + group
@@ -63,19 +63,18 @@ struct SubjectCounts {
             present[distributions + distribution] = true
         }
         counters.withUnsafeMutableBufferPointer { counters in
-            counts.withUnsafeBufferPointer { counts in
-                for family in families {
-                    let start = (first + (family * groups + group) * width) * stride
-                    for column in 0..<counts.count {
-                        Self.add(counts[column], to: counters, at: start + column * stride, keep: keep)
-                    }
-                    Self.add(entries, to: counters, at: start + counts.count * stride, keep: keep)
+            for family in families {
+                let start = (first + (family * groups + group) * width) * stride
+                for (column, count) in cells {
+                    precondition(column < width - 1, "a cell of the table")
+                    Self.add(Int32(count), to: counters, at: start + column * stride, keep: keep)
                 }
+                Self.add(Int32(entries), to: counters, at: start + (width - 1) * stride, keep: keep)
             }
         }
     }
 
-    private static func add(_ value: Int, to counters: UnsafeMutableBufferPointer<Int>, at counter: Int, keep: Int) {
+    private static func add(_ value: Int32, to counters: UnsafeMutableBufferPointer<Int32>, at counter: Int, keep: Int) {
         guard value > 0 else { return }
         counters[counter] += value
         counters[counter + 1] += 1
@@ -83,7 +82,7 @@ struct SubjectCounts {
     }
 
     /// Inserts one contribution into the `keep` largest (largest first) starting at `largest`.
-    private static func keepLargest(_ value: Int, in counters: UnsafeMutableBufferPointer<Int>, at largest: Int, keep: Int) {
+    private static func keepLargest(_ value: Int32, in counters: UnsafeMutableBufferPointer<Int32>, at largest: Int, keep: Int) {
         guard value > counters[largest + keep - 1] else { return }
         var slot = keep - 1
         while slot > 0, counters[largest + slot - 1] < value {
@@ -131,8 +130,8 @@ struct SubjectCounts {
         let all = (first..<(first + width)).map { counter in
             let start = counter * stride
             return CellStatistics(
-                total: counters[start], schools: counters[start + 1],
-                largest: counters[(start + 2)..<(start + stride)].filter { $0 > 0 }, coalition: coalition)
+                total: Int(counters[start]), schools: Int(counters[start + 1]),
+                largest: counters[(start + 2)..<(start + stride)].filter { $0 > 0 }.map(Int.init), coalition: coalition)
         }
         return (Array(all.dropLast()), all[width - 1], pointsSums[distributionBase[table] + distribution])
     }

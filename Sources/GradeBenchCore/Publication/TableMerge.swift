@@ -21,7 +21,7 @@ struct TableMerge {
     private(set) var schoolFigures: [String: [SchoolFigure]] = [:]
     private(set) var schoolCount = 0
     private(set) var pupilCount = 0
-    private var gradeCounts: [Int] = []
+    private var cells: [(column: Int, count: Int)] = []
 
     init(keyStage: KeyStage, catalogue: SubjectCatalogue, families: Int, coalition: Int) {
         self.keyStage = keyStage
@@ -98,26 +98,25 @@ struct TableMerge {
     private mutating func addSubject(_ position: Int, slot: Int, _ lines: PartialAggregateLines, school: URN, families: [Int]) throws {
         let subject = catalogue.subjects[position]
         let scale = subject.scale
-        gradeCounts.removeAll(keepingCapacity: true)
-        gradeCounts.append(contentsOf: repeatElement(0, count: scale.grades.count))
+        cells.removeAll(keepingCapacity: true)
         for (code, count) in lines.pairs {
             guard let grade = scale.position(canonical: lines.bytes[code]) else { continue }
-            gradeCounts[grade] = try lines.integer(count)
+            cells.append((grade, try lines.integer(count)))
         }
         if slot == 0, lines.entries > 0, scale.hasPoints {
             schoolFigures[subject.code, default: []].append(
                 SchoolFigure(school: school, value: lines.pointsSum / Double(lines.entries), base: lines.entries))
         }
-        counts.add(table: position, group: slot, families: families, counts: gradeCounts, entries: lines.entries, pointsSum: lines.pointsSum)
+        counts.add(table: position, group: slot, families: families, cells: cells, entries: lines.entries, pointsSum: lines.pointsSum)
     }
 
     private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int]) {
         if slot == 0 { for measure in measures { addSchoolFigure(measure, tally, school: school) } }
         for (number, measure) in proportionMeasures.enumerated() {
-            let cells = measure.counts(tally)
+            let achieved = measure.counts(tally)
             counts.add(
-                table: catalogue.subjects.count + number, group: slot, families: families, counts: cells, entries: cells.reduce(0, +),
-                pointsSum: 0)
+                table: catalogue.subjects.count + number, group: slot, families: families,
+                cells: achieved.enumerated().map { ($0, $1) }, entries: achieved.reduce(0, +), pointsSum: 0)
         }
         for (number, measure) in meanMeasures.enumerated() {
             let parts = measure.meanParts(tally)

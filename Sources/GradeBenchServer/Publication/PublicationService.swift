@@ -53,11 +53,14 @@ public struct PublicationService: Sendable {
         let (content, report) = try publication.publish(keyStage: collection.keyStage, schools: inputs.map(\.school), earlier: earlier) {
             stored[$0.urn]!
         }
+        // The three stored forms are written concurrently.
+        async let payload = content.encoded()
+        async let reportBytes = report.encoded()
+        async let digest = ReleaseGuard.Digest(content).encoded()
         let record = try await store.saveSnapshot(
             SnapshotDraft(
                 collectionID: collection.id, schoolCount: content.schools, pupilCount: pupils,
-                policyHash: policies.hash, payload: content.encoded(), report: report.encoded(),
-                guardDigest: ReleaseGuard.Digest(content).encoded(), userID: userID),
+                policyHash: policies.hash, payload: await payload, report: await reportBytes, guardDigest: await digest, userID: userID),
             actor: actor)
         return SnapshotReceipt(
             snapshot: record.id, collection: collection.id, schools: content.schools, pupils: content.pupils, policyHash: policies.hash,
