@@ -189,7 +189,11 @@ struct LinkModel {
     /// withheld).
     /// Also returns, when the relation-by-relation check needs nothing more, how many protected cells (true count ≥ 1)
     /// are in components larger than `auditLimit`, which the full audit skips.
-    func additions(unknown: [Bool], protected: [Bool], width: Double) -> (cells: [Int], relationChecked: Int) {
+    ///
+    /// `audited` holds the components the full audit has found safe in earlier rounds: the same unknown cells give the
+    /// same system and the same verdict (a component changes whenever a cell linked to it is suppressed), so they are
+    /// not solved again.
+    func additions(unknown: [Bool], protected: [Bool], width: Double, audited: inout Set<[Int]>) -> (cells: [Int], relationChecked: Int) {
         func publishable(_ cell: Int) -> Bool { !unknown[cell] && !isDifference[distributionOf[cell]] && values[cell] > 0 }
         // A true zero discloses no pupil (published distributions publish them): only counts of at least one pupil
         // need an interval.
@@ -235,9 +239,13 @@ struct LinkModel {
                 relationChecked += component.filter(needsInterval).count
                 continue
             }
+            guard !audited.contains(component) else { continue }
             let bounds = linearBounds(component, unknown: unknown)
+            var safe = true
+            defer { if safe { audited.insert(component) } }
             for (index, cell) in component.enumerated() where needsInterval(cell) {
                 guard !bounds.spans(index, atLeast: width, truth: Double(values[cell])) else { continue }
+                safe = false
                 func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relationsOf[$0].flatMap { terms($0).map { termCell[$0] } } } }
                 if let next = smallest(linked([cell]).filter(publishable)) ?? smallest(linked(component).filter(publishable))
                     ?? withholdable(component, unknown: unknown)

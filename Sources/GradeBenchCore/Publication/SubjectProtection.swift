@@ -57,6 +57,7 @@ public struct SubjectProtection: Sendable {
             let kept = outcomes.compactMap { $0 }
             return (kept.map(\.table), kept.flatMap { $0.report.sorted { $0.cell < $1.cell } }, relationChecked)
         }
+        var audited: Set<[Int]> = []
         while true {
             for number in changed {
                 outcomes[number] = control.protect(
@@ -73,7 +74,7 @@ public struct SubjectProtection: Sendable {
                 for cell in first...model.entries(ofDistribution: number) where unknown[cell] { protected[cell] = true }
             }
             let (additions, relationChecked) = model.additions(
-                unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth))
+                unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth), audited: &audited)
             guard !additions.isEmpty else { return finished(relationChecked) }
             changed = []
             for cell in additions {
