@@ -50,7 +50,8 @@ enum SchoolQuantiles {
         for figure in tables.schoolFigures.keys.sorted() {
             let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }.map { (position[$0.school]!, $0.value) }
             for (number, family) in families.enumerated() {
-                let figures = eligible.filter { isMember[number][$0.0] }
+                let members = isMember[number]
+                let figures = eligible.filter { members[$0.0] }
                 guard figures.count >= policy.schoolPercentileMinimumSchools else { continue }
                 let values = figures.map(\.1).sorted()
                 let name = family.description
@@ -61,13 +62,13 @@ enum SchoolQuantiles {
                         deciles: (1...9).map { rounded(quantile(values, Double($0) / 10)) }
                     )
                 )
-                let ordered = figures.sorted { $0.0 < $1.0 }
+                let ordered = figures.sorted { $0.0 < $1.0 }  // already in URN order from the merge, so cheap
                 ranks.append(
                     RankList(
                         family: name, figure: figure, schools: ordered.map(\.0),
                         ranks: ordered.map { _, value in
-                            let below = firstIndex(in: values) { $0 >= value }
-                            let equal = firstIndex(in: values) { $0 > value } - below
+                            let below = firstIndex(in: values, atLeast: value, strictly: false)
+                            let equal = firstIndex(in: values, atLeast: value, strictly: true) - below
                             return Int((100 * (Double(below) + Double(equal) / 2) / Double(values.count)).rounded())
                         }))
             }
@@ -83,13 +84,13 @@ enum SchoolQuantiles {
         return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
     }
 
-    /// The first position in `sorted` where `predicate` (false, then true along the array) holds.
-    static func firstIndex(in sorted: [Double], where predicate: (Double) -> Bool) -> Int {
+    /// The first position in `sorted` holding a value ≥ `value` (> `value` when `strictly`).
+    static func firstIndex(in sorted: [Double], atLeast value: Double, strictly: Bool) -> Int {
         var low = 0
         var high = sorted.count
         while low < high {
             let middle = (low + high) / 2
-            if predicate(sorted[middle]) { high = middle } else { low = middle + 1 }
+            if strictly ? sorted[middle] > value : sorted[middle] >= value { high = middle } else { low = middle + 1 }
         }
         return low
     }
