@@ -123,17 +123,7 @@ public enum AuditChain {
     }
 
     private static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "%": out += "%25"
-            case "&": out += "%26"
-            case "=": out += "%3D"
-            case "|": out += "%7C"
-            default: out.append(character)
-            }
-        }
-        return out
+        text.escaping(["%": "%25", "&": "%26", "=": "%3D", "|": "%7C"])
     }
 
     private static func unescape(_ text: String) -> String {

@@ -35,17 +35,7 @@ extension ReleaseGuard {
 
         private static func escaped(_ text: String) -> String {
             guard text.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return text }
-            var result = ""
-            for character in text {
-                switch character {
-                case "\\": result += "\\\\"
-                case "\t": result += "\\t"
-                case "\n": result += "\\n"
-                case "\r": result += "\\r"
-                default: result.append(character)
-                }
-            }
-            return result
+            return text.escaping(["\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"])
         }
 
         public struct DecodingFailure: GradeBenchError {

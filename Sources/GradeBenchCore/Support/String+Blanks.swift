@@ -21,3 +21,15 @@ extension String {
         return String(decoding: utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
     }
 }
+
+extension String {
+    /// The text with each character that `replacements` names replaced by its escape (the one escaping loop of the
+    /// line-based stored forms: audit events, release-guard digests).
+    func escaping(_ replacements: [Character: String]) -> String {
+        var out = ""
+        for character in self {
+            if let replacement = replacements[character] { out += replacement } else { out.append(character) }
+        }
+        return out
+    }
+}
