@@ -16,16 +16,19 @@ struct DisclosureControlTests {
 
     /// A distribution of ART (grades 9 8 7 6 5 4 3 2 1 U) from per-school counts by grade code.
     static func distribution(_ schools: [[String: Int]]) -> Distribution {
-        var distribution = Distribution(subject: art, coalition: policy.dominanceCoalition)
+        let coalition = policy.dominanceCoalition
+        var grades = art.scale.grades.map { _ in CellStatistics(coalition: coalition) }
+        var entries = CellStatistics(coalition: coalition)
+        var points = 0.0
         for counts in schools {
-            var tally = GradeTally()
-            for (code, count) in counts {
-                tally.counts[code] = count
-                tally.entries += count
-                tally.pointsSum += Double(count) * (art.scale.grades.first { $0.code == code }!.points ?? 0)
+            for (index, grade) in art.scale.grades.enumerated() {
+                grades[index].add(counts[grade.code] ?? 0)
+                points += Double(counts[grade.code] ?? 0) * (grade.points ?? 0)
             }
-            distribution.add(tally)
+            entries.add(counts.values.reduce(0, +))
         }
+        var distribution = Distribution(subject: art, coalition: coalition)
+        distribution.set(grades: grades, entries: entries, pointsSum: points)
         return distribution
     }
 

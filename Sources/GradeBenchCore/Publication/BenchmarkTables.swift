@@ -55,28 +55,12 @@ public struct Distribution: Sendable {
         self.init(cells: grades.map(\.code), hasPoints: grades.contains { $0.points != nil }, coalition: coalition)
     }
 
-    mutating func add(_ tally: GradeTally) {
-        add(counts: cells.map { tally.counts[$0] ?? 0 }, entries: tally.entries, pointsSum: tally.pointsSum)
-    }
-
-    /// One school's counts in `cells` order, its entries and points sum (a tally read once for every family).
-    mutating func add(counts: [Int], entries: Int, pointsSum: Double) {
-        for index in counts.indices { grades[index].add(counts[index]) }
-        self.entries.add(entries)
-        self.pointsSum += pointsSum
-    }
-
     /// Cells merged elsewhere (`SubjectCounts`).
     mutating func set(grades: [CellStatistics], entries: CellStatistics, pointsSum: Double) {
         precondition(grades.count == cells.count, "one statistic per cell")
         self.grades = grades
         self.entries = entries
         self.pointsSum = pointsSum
-    }
-
-    /// One school's counts, in `cells` order; the entries are their sum.
-    mutating func add(counts: [Int]) {
-        add(counts: counts, entries: counts.reduce(0, +), pointsSum: 0)
     }
 }
 
