@@ -23,11 +23,15 @@ struct LinkModel {
     let values: [Int]
     let distributionOf: [Int]
     /// Relation `r` is Σ coefficient × cell = (known constant) over terms `relationStart[r] ..< relationStart[r + 1]`.
-    private let relationStart: [Int]
-    private let termCell: [Int]
-    private let termCoefficient: [Double]
-    /// Per cell, the relations it is in.
-    private let relationsOf: [[Int]]
+    let relationStart: [Int]
+    let termCell: [Int]
+    let termCoefficient: [Double]
+    /// Per cell, the relations it is in, and its terms in them; per term, its relation.
+    let relationsOf: [[Int]]
+    let termsOf: [[Int]]
+    let termRelation: [Int]
+    /// Per term, its coefficient as a small integer (every coefficient is +1 or −1).
+    let termSign: [Int8]
 
     var cellCount: Int { values.count }
     var relationCount: Int { relationStart.count - 1 }
@@ -98,8 +102,14 @@ struct LinkModel {
                 of: DistributionKey(family: larger, subject: subject, group: key.group))
         }
         var relationsOf = [[Int]](repeating: [], count: values.count)
+        var termsOf = [[Int]](repeating: [], count: values.count)
+        var termRelation = [Int](repeating: 0, count: termCell.count)
         for relation in 0..<(relationStart.count - 1) {
-            for term in relationStart[relation]..<relationStart[relation + 1] { relationsOf[termCell[term]].append(relation) }
+            for term in relationStart[relation]..<relationStart[relation + 1] {
+                relationsOf[termCell[term]].append(relation)
+                termsOf[termCell[term]].append(term)
+                termRelation[term] = relation
+            }
         }
         self.keys = keys
         self.firstCell = firstCell
@@ -110,6 +120,9 @@ struct LinkModel {
         self.termCell = termCell
         self.termCoefficient = termCoefficient
         self.relationsOf = relationsOf
+        self.termsOf = termsOf
+        self.termRelation = termRelation
+        self.termSign = termCoefficient.map { Int8($0) }
     }
 
     func entries(ofDistribution number: Int) -> Int { firstCell[number + 1] - 1 }
@@ -121,7 +134,7 @@ struct LinkModel {
         return Cell(key: keys[distribution], column: number - firstCell[distribution])
     }
 
-    private func terms(_ relation: Int) -> Range<Int> { relationStart[relation]..<relationStart[relation + 1] }
+    func terms(_ relation: Int) -> Range<Int> { relationStart[relation]..<relationStart[relation + 1] }
 
     /// The attacker's interval for every unknown cell: minimum and maximum (nil when unbounded).
     func intervals(suppressed: Set<Cell>) -> [Cell: (lower: Double, upper: Double?)] {
@@ -138,7 +151,7 @@ struct LinkModel {
 
     /// What an attacker knows of an unknown cell before any arithmetic: a count suppressed inside a published
     /// distribution is not zero (true zeros are published); difference-family cells and totals may be zero.
-    private func lowerBound(_ cell: Int, unknown: [Bool]) -> Double {
+    func lowerBound(_ cell: Int, unknown: [Bool]) -> Double {
         let distribution = distributionOf[cell]
         let entries = entries(ofDistribution: distribution)
         return cell != entries && !unknown[entries] && !isDifference[distribution] ? 1 : 0
@@ -167,10 +180,10 @@ struct LinkModel {
         return bounds
     }
 
-    /// Linked components with more unknown cells than this are checked relation by relation only: the dense simplex
-    /// grows with the cube of a component's size, and the largest components (a niche subject withheld in most
-    /// families) are made of whole withheld distributions. `additions` counts the protected cells this leaves
-    /// without the full audit, for the DPO's report.
+    /// Linked components with more unknown cells than this are not solved by the simplex, which grows with the cube of
+    /// a component's size (the largest components, a niche subject withheld in most families, are made of whole
+    /// withheld distributions). Their cells are shown safe by moves (`provenByMoves`) where the search finds them; the
+    /// rest are checked relation by relation only, and counted for the DPO's report (`Audit.relationOnly`).
     static let auditLimit = 160
 
     /// The next cells to suppress, or none when every protected cell is safe.
@@ -187,13 +200,15 @@ struct LinkModel {
     /// the first protected cell whose interval is narrower than `width`, the smallest non-zero published cell of a
     /// relation it is in is added (else one linked with the component; failing that, a linked distribution is
     /// withheld).
-    /// Also returns, when the relation-by-relation check needs nothing more, how many protected cells (true count ≥ 1)
-    /// are in components larger than `auditLimit`, which the full audit skips.
+    /// Also returns, when the relation-by-relation check needs nothing more, how the protected cells (true count ≥ 1)
+    /// were shown safe: by the simplex, by moves (components larger than `auditLimit`), or relation by relation only.
     ///
     /// `audited` holds the components the full audit has found safe in earlier rounds: the same unknown cells give the
     /// same system and the same verdict (a component changes whenever a cell linked to it is suppressed), so they are
     /// not solved again.
-    func additions(unknown: [Bool], protected: [Bool], width: Double, audited: inout Set<[Int]>) -> (cells: [Int], relationChecked: Int) {
+    func additions(
+        unknown: [Bool], protected: [Bool], width: Double, audited: inout [[Int]: SuppressionReport.Audit]
+    ) -> (cells: [Int], audit: SuppressionReport.Audit) {
         func publishable(_ cell: Int) -> Bool { !unknown[cell] && !isDifference[distributionOf[cell]] && values[cell] > 0 }
         // A true zero discloses no pupil (published distributions publish them): only counts of at least one pupil
         // need an interval.
@@ -232,30 +247,42 @@ struct LinkModel {
                 choose(other)
             }
         }
-        if !chosen.isEmpty { return (chosen, 0) }
-        var relationChecked = 0
+        if !chosen.isEmpty { return (chosen, SuppressionReport.Audit()) }
+        var audit = SuppressionReport.Audit()
+        var search: MoveSearch?
         for component in components(unknown) where component.contains(where: needsInterval) {
-            guard component.count <= Self.auditLimit else {
-                relationChecked += component.filter(needsInterval).count
+            if let known = audited[component] {
+                audit.add(known)
                 continue
             }
-            guard !audited.contains(component) else { continue }
-            let bounds = linearBounds(component, unknown: unknown)
-            var safe = true
-            defer { if safe { audited.insert(component) } }
-            for (index, cell) in component.enumerated() where needsInterval(cell) {
-                guard !bounds.spans(index, atLeast: width, truth: Double(values[cell])) else { continue }
-                safe = false
-                func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relationsOf[$0].flatMap { terms($0).map { termCell[$0] } } } }
-                if let next = smallest(linked([cell]).filter(publishable)) ?? smallest(linked(component).filter(publishable))
-                    ?? withholdable(component, unknown: unknown)
-                {
-                    choose(next)
-                }
-                break
+            var found = SuppressionReport.Audit()
+            let cells = component.filter(needsInterval)
+            var failing: Int?
+            if component.count > Self.auditLimit {
+                // Too large for the simplex: moves, and relation by relation (above) for the cells they do not reach.
+                if search == nil { search = MoveSearch(self, unknown: unknown) }
+                let proven = provenByMoves(cells, width: Int(width.rounded(.up)), unknown: unknown, search: &search!)
+                found.byMoves = proven.values.filter { $0 }.count
+                found.relationOnly = cells.count - found.byMoves
+            } else {
+                let bounds = linearBounds(component, unknown: unknown)
+                let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+                failing = cells.first { !bounds.spans(position[$0]!, atLeast: width, truth: Double(values[$0])) }
+                found.byBounds = cells.count
+            }
+            guard let cell = failing else {
+                audited[component] = found
+                audit.add(found)
+                continue
+            }
+            func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relationsOf[$0].flatMap { terms($0).map { termCell[$0] } } } }
+            if let next = smallest(linked([cell]).filter(publishable)) ?? smallest(linked(component).filter(publishable))
+                ?? withholdable(component, unknown: unknown)
+            {
+                choose(next)
             }
         }
-        return (chosen, relationChecked)
+        return (chosen, audit)
     }
 
     /// Nothing published is left to add: the entries of a distribution among `cells` that is still published.

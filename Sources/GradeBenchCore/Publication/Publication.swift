@@ -53,7 +53,8 @@ public struct Publication: Sendable {
         let subjects = subjectTables.published
         let proportions = proportionTables.published
         var entries = subjectTables.entries + proportionTables.entries
-        let relationChecked = subjectTables.relationChecked + proportionTables.relationChecked
+        var audit = subjectTables.audit
+        audit.add(proportionTables.audit)
 
         var means: [PublishedMean] = []
         for measure in HeadlineMeasure.measures(for: keyStage) where !measure.isProportion {
@@ -77,7 +78,7 @@ public struct Publication: Sendable {
             let findings = ReleaseGuard(policy: policy).check(content, tables: tables, earlier: earlier)
             if !findings.isEmpty { throw ReleaseGuard.Refusal(findings: findings) }
         }
-        return (content, SuppressionReport(entries: entries, relationCheckedCells: relationChecked))
+        return (content, SuppressionReport(entries: entries, audit: audit))
     }
 
     private struct ProtectedTables: Sendable {
@@ -88,7 +89,7 @@ public struct Publication: Sendable {
     private struct ProtectedTable: Sendable {
         let published: [PublishedDistribution]
         let entries: [SuppressionReport.Entry]
-        let relationChecked: Int
+        let audit: SuppressionReport.Audit
     }
 
     /// Subjects are independent of one another: they are protected in parallel, and put back in key order.
@@ -97,7 +98,7 @@ public struct Publication: Sendable {
     ) -> ProtectedTable {
         let protection = SubjectProtection(control: control)
         let groups = BenchmarkTables.bySubject(distributions).sorted(by: { $0.key < $1.key }).map(\.value)
-        let outcomes = Mutex([Int: ([PublishedDistribution], [SuppressedCell], Int)]())
+        let outcomes = Mutex([Int: ([PublishedDistribution], [SuppressedCell], SuppressionReport.Audit)]())
         DispatchQueue.concurrentPerform(iterations: groups.count) { index in
             let outcome = protection.protectLinked(groups[index])
             outcomes.withLock { $0[index] = outcome }
@@ -105,14 +106,14 @@ public struct Publication: Sendable {
         return outcomes.withLock { outcomes in
             var published: [PublishedDistribution] = []
             var entries: [SuppressionReport.Entry] = []
-            var relationChecked = 0
+            var audit = SuppressionReport.Audit()
             for index in groups.indices {
-                let (tables, report, limited) = outcomes[index]!
+                let (tables, report, shown) = outcomes[index]!
                 published += tables
                 entries += report.map { SuppressionReport.Entry(table: table, cell: $0) }
-                relationChecked += limited
+                audit.add(shown)
             }
-            return ProtectedTable(published: published.sorted { $0.key < $1.key }, entries: entries, relationChecked: relationChecked)
+            return ProtectedTable(published: published.sorted { $0.key < $1.key }, entries: entries, audit: audit)
         }
     }
 }

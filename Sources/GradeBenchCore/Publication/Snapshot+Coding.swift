@@ -244,7 +244,9 @@ extension SnapshotContent: Decodable {
 }
 
 extension SuppressionReport: Decodable {
-    enum CodingKeys: String, CodingKey { case counts, cells, relationCheckedCells }
+    enum CodingKeys: String, CodingKey { case counts, cells, audit, relationCheckedCells }
+
+    private enum AuditKeys: String, CodingKey { case byBounds, byMoves }
 
     private struct Cell: Decodable {
         let table: String
@@ -266,12 +268,28 @@ extension SuppressionReport: Decodable {
                     table: cell.table,
                     cell: SuppressedCell(key: DistributionKey(family: family, subject: cell.subject, group: group), cell: cell.cell, reason: cell.reason))
             }
-        self.init(entries: entries, relationCheckedCells: try container.decode(Int.self, forKey: .relationCheckedCells))
+        var audit = SuppressionReport.Audit()
+        if container.contains(.audit) {
+            let shown = try container.nestedContainer(keyedBy: AuditKeys.self, forKey: .audit)
+            audit.byBounds = try shown.decode(Int.self, forKey: .byBounds)
+            audit.byMoves = try shown.decode(Int.self, forKey: .byMoves)
+        } else {
+            // Reports stored before every component was audited in full.
+            audit.relationOnly = try container.decode(Int.self, forKey: .relationCheckedCells)
+        }
+        self.init(entries: entries, audit: audit)
     }
 
     public func encoded() -> [UInt8] {
         var json = JSONBytes(capacity: 128 * entries.count)
         json.object { json in
+            json.key("audit")
+            json.object { json in
+                json.key("byBounds")
+                json.number(audit.byBounds)
+                json.key("byMoves")
+                json.number(audit.byMoves)
+            }
             json.key("cells")
             json.array(entries) { json, entry in
                 json.object { json in
@@ -296,8 +314,10 @@ extension SuppressionReport: Decodable {
                     json.number(count)
                 }
             }
-            json.key("relationCheckedCells")
-            json.number(relationCheckedCells)
+            if audit.relationOnly > 0 {
+                json.key("relationCheckedCells")
+                json.number(audit.relationOnly)
+            }
         }
         return json.bytes
     }

@@ -55,10 +55,31 @@ public struct SuppressionReport: Hashable, Sendable {
         public let cell: SuppressedCell
     }
 
+    /// How the audit showed that an attacker's interval for each protected cell of at least one pupil is wide enough.
+    public struct Audit: Hashable, Sendable {
+        /// Shown by moves through hidden cells (`LinkModel.provenByMoves`).
+        public var byMoves = 0
+        /// Shown by the simplex (`LinearBounds`): components of up to `LinkModel.auditLimit` unknown cells.
+        public var byBounds = 0
+        /// Only in reports stored before every linked component was audited: cells of components too large for the
+        /// simplex, then checked relation by relation only.
+        public var relationOnly = 0
+
+        public init(byMoves: Int = 0, byBounds: Int = 0, relationOnly: Int = 0) {
+            self.byMoves = byMoves
+            self.byBounds = byBounds
+            self.relationOnly = relationOnly
+        }
+
+        mutating func add(_ other: Audit) {
+            byMoves += other.byMoves
+            byBounds += other.byBounds
+            relationOnly += other.relationOnly
+        }
+    }
+
     public let entries: [Entry]
-    /// Suppressed cells whose linked component was too large for the full linear audit (`LinkModel.auditLimit`):
-    /// checked relation by relation only.
-    public let relationCheckedCells: Int
+    public let audit: Audit
 
     public var countsByReason: [SuppressionReason: Int] {
         entries.reduce(into: [:]) { $0[$1.cell.reason, default: 0] += 1 }

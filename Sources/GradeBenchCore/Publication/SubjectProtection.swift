@@ -27,13 +27,12 @@ public struct SubjectProtection: Sendable {
         return (Dictionary(uniqueKeysWithValues: outcome.published.map { ($0.key, $0) }), outcome.report)
     }
 
-    /// `protect`, with the published distributions in key order, and how many protected cells only the
-    /// relation-by-relation check covered (`LinkModel.auditLimit`).
+    /// `protect`, with the published distributions in key order, and how the audit showed the protected cells safe.
     ///
     /// Each round re-protects only the distributions the audit forced cells into (the others' outcome cannot change).
     func protectLinked(
         _ distributions: [DistributionKey: Distribution]
-    ) -> (published: [PublishedDistribution], report: [SuppressedCell], relationChecked: Int) {
+    ) -> (published: [PublishedDistribution], report: [SuppressedCell], audit: SuppressionReport.Audit) {
         let model = LinkModel(distributions)
         let tables = model.keys.map { distributions[$0]! }
         var forced = [Set<Int>](repeating: [], count: tables.count)
@@ -53,17 +52,17 @@ public struct SubjectProtection: Sendable {
                 sensitive[cell] = control.primaryReason(statistics, isBase: column == table.grades.count) != nil
             }
         }
-        func finished(_ relationChecked: Int) -> (published: [PublishedDistribution], report: [SuppressedCell], relationChecked: Int) {
+        func finished(_ audit: SuppressionReport.Audit) -> (published: [PublishedDistribution], report: [SuppressedCell], audit: SuppressionReport.Audit) {
             let kept = outcomes.compactMap { $0 }
-            return (kept.map(\.table), kept.flatMap { $0.report.sorted { $0.cell < $1.cell } }, relationChecked)
+            return (kept.map(\.table), kept.flatMap { $0.report.sorted { $0.cell < $1.cell } }, audit)
         }
-        var audited: Set<[Int]> = []
+        var audited: [[Int]: SuppressionReport.Audit] = [:]
         while true {
             for number in changed {
                 outcomes[number] = control.protect(
                     tables[number], key: model.keys[number], forced: forced[number], withhold: withheld[number])
             }
-            guard control.policy.secondarySuppression else { return finished(0) }
+            guard control.policy.secondarySuppression else { return finished(SuppressionReport.Audit()) }
             var unknown = hidden
             var protected = sensitive
             for number in outcomes.indices {
@@ -73,9 +72,9 @@ public struct SubjectProtection: Sendable {
                 for (column, grade) in table.grades.enumerated() where grade.count == .suppressed { unknown[first + column] = true }
                 for cell in first...model.entries(ofDistribution: number) where unknown[cell] { protected[cell] = true }
             }
-            let (additions, relationChecked) = model.additions(
+            let (additions, audit) = model.additions(
                 unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth), audited: &audited)
-            guard !additions.isEmpty else { return finished(relationChecked) }
+            guard !additions.isEmpty else { return finished(audit) }
             changed = []
             for cell in additions {
                 let number = model.distributionOf[cell]
