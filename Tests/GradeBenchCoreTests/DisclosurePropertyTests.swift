@@ -37,7 +37,7 @@ struct DisclosurePropertyTests {
     }
 
     /// 3–14 schools; each school's size (tiny to dominant) scales its counts; pp=Y pupils are skewed to a few grades.
-    nonisolated(unsafe) static let collections = Gen.int(in: 0...Int.max).array(of: 3...14).map { seeds in
+    static let collections = Gen.int(in: 0...Int.max).array(of: 3...14).map { seeds in
         Collection(
             schools: seeds.map { seed in
                 var state = UInt64(truncatingIfNeeded: seed) | 1

@@ -28,7 +28,7 @@ struct MoveAuditTests {
         let unknown = unknown(model, published)
         let cells = (0..<model.cellCount).filter { unknown[$0] && model.values[$0] > 0 }
         var search = MoveSearch(model, unknown: unknown)
-        let proven = model.provenByMoves(cells, width: width, unknown: unknown, search: &search)
+        let proven = model.provenByMoves(cells, width: width, search: &search)
         let intervals = model.intervals(suppressed: Set((0..<model.cellCount).filter { unknown[$0] }.map(model.cell)))
         let widths = cells.filter { proven[$0] == true }.map { number in
             let interval = intervals[model.cell(number)]!
@@ -77,7 +77,7 @@ struct MoveAuditTests {
         }!
         #expect(unknown[pinned], "grade 7 of all schools' pp=Y is suppressed")
         var search = MoveSearch(model, unknown: unknown)
-        #expect(model.provenByMoves([pinned], width: Self.width, unknown: unknown, search: &search)[pinned] == false)
+        #expect(model.provenByMoves([pinned], width: Self.width, search: &search)[pinned] == false)
         let interval = model.intervals(suppressed: Set((0..<model.cellCount).filter { unknown[$0] }.map(model.cell)))[model.cell(pinned)]!
         #expect((interval.upper ?? .infinity) - interval.lower < Double(Self.width), "the simplex pins it too")
     }

@@ -13,14 +13,14 @@
 /// a cell the search cannot show is checked relation by relation only, and counted in the DPO's report.
 extension LinkModel {
     /// The protected `cells` (of one component) shown by moves to have intervals at least `width` wide.
-    func provenByMoves(_ cells: [Int], width: Int, unknown: [Bool], search: inout MoveSearch) -> [Int: Bool] {
+    func provenByMoves(_ cells: [Int], width: Int, search: inout MoveSearch) -> [Int: Bool] {
         var proven: [Int: Bool] = [:]
         for cell in cells { proven[cell] = false }
         search.allowance = MoveSearch.allowance * cells.count
         for cell in cells where proven[cell] == false {
             guard
-                let move = search.find(through: cell, in: self, unknown: unknown)
-                    ?? search.find(through: cell, direction: -1, in: self, unknown: unknown)
+                let move = search.find(through: cell)
+                    ?? search.find(through: cell, direction: -1)
             else { continue }
             // Forwards, limited by the cells it lowers; backwards, by the cells it raises.
             var forwards = width
@@ -31,18 +31,18 @@ extension LinkModel {
             if forwards + backwards >= width {
                 for (moved, _) in move where proven[moved] != nil { proven[moved] = true }
             } else {
-                proven[cell] = spansBySteps(cell, width: width, unknown: unknown, search: &search)
+                proven[cell] = spansBySteps(cell, width: width, search: &search)
             }
         }
         return proven
     }
 
     /// Moves up from the truth, one after another, then moves down: whether they take `cell` `width` apart.
-    private func spansBySteps(_ cell: Int, width: Int, unknown: [Bool], search: inout MoveSearch) -> Bool {
+    private func spansBySteps(_ cell: Int, width: Int, search: inout MoveSearch) -> Bool {
         var reach = 0
         for direction in [1, -1] {
             defer { search.restore() }
-            while reach < width, let move = search.find(through: cell, direction: direction, in: self, unknown: unknown) {
+            while reach < width, let move = search.find(through: cell, direction: direction) {
                 let step = move.reduce(width - reach) { $1.change < 0 ? min($0, search.slack($1.cell)) : $0 }
                 search.apply(move, times: step)
                 reach += step
@@ -53,13 +53,20 @@ extension LinkModel {
 }
 
 /// The scratch state of a move search, reused across the components of one subject's audit round.
+///
+/// Each step of the search picks the unbalanced relation with the fewest cells that could balance it, so those
+/// counts are kept per relation as they change rather than counted: a cell can balance a relation that needs +1 if
+/// its coefficient there is +1 (any unknown cell can go up) or −1 and it can go down, and the other way round.
 struct MoveSearch {
+    private let model: LinkModel
+    private let unknown: [Bool]
     /// The true values, the values with the moves applied so far, and the cells changed (to restore).
     private let values: [Int]
     private var current: [Int]
     private var changed: [Int] = []
-    /// Per cell, the attacker's lower bound.
+    /// Per cell, the attacker's lower bound, and whether it can go down by one from its current value.
     private let lower: [Int]
+    private var lowerable: [Bool]
     /// The move being built: per cell, its change (0 when not in it), and the cells in it in order.
     private var change: [Int8]
     private var cells: [Int] = []
@@ -68,26 +75,52 @@ struct MoveSearch {
     private var residual: [Int]
     private var unbalanced: [Int] = []
     private var place: [Int]
+    /// Per relation, four counts of its unknown cells outside the move: with coefficient +1, with −1, and of those
+    /// the ones that can go down (+1, −1): `4 × relation + kind`.
+    private var free: [Int]
     private var nodes = 0
     /// Search steps left for the component being audited (`provenByMoves` sets it).
     var allowance = 0
 
-    /// Cells in one move, and search steps spent looking for one, at most. (At national scale, 100 steps show
-    /// 1,846 of the 2,041 cells of the largest components, 1,000 show 1,968 at half as much again of the audit's
-    /// time; docs/performance.md.)
+    /// Cells in one move, and search steps spent looking for one, at most.
     static let longestMove = 96
     static let budget = 100
     /// Search steps per protected cell of a component, on average, at most: a few cells that no move reaches must not
-    /// cost the search's whole budget each.
+    /// cost the search's whole budget each (docs/performance.md has the trade-off).
     static let allowance = 60
 
     init(_ model: LinkModel, unknown: [Bool]) {
+        self.model = model
+        self.unknown = unknown
         values = model.values
         current = model.values
         lower = (0..<model.cellCount).map { Int(model.lowerBound($0, unknown: unknown)) }
+        lowerable = (0..<model.cellCount).map { unknown[$0] && model.values[$0] - Int(model.lowerBound($0, unknown: unknown)) >= 1 }
         change = Array(repeating: 0, count: model.cellCount)
         residual = Array(repeating: 0, count: model.relationCount)
         place = Array(repeating: -1, count: model.relationCount)
+        free = Array(repeating: 0, count: 4 * model.relationCount)
+        for cell in 0..<model.cellCount where unknown[cell] { count(cell, by: 1) }
+    }
+
+    private static func kind(_ sign: Int8, lowerable: Bool) -> Int { (sign > 0 ? 0 : 1) + (lowerable ? 2 : 0) }
+
+    /// Adds `amount` to the free counts of every relation `cell` is in (it left or joined the move, or its room to go
+    /// down changed).
+    private mutating func count(_ cell: Int, by amount: Int, lowerableOnly: Bool = false) {
+        for term in model.termsOf(cell) {
+            let base = 4 * model.termRelation[term]
+            let sign = model.termSign[term]
+            if !lowerableOnly { free[base + Self.kind(sign, lowerable: false)] += amount }
+            if lowerable[cell] { free[base + Self.kind(sign, lowerable: true)] += amount }
+        }
+    }
+
+    /// How many cells outside the move could balance `relation`.
+    private func available(_ relation: Int) -> Int {
+        let base = 4 * relation
+        // Needs +1: a +1 cell going up or a −1 cell going down; needs −1: the other way round.
+        return residual[relation] < 0 ? free[base] + free[base + 3] : free[base + 1] + free[base + 2]
     }
 
     /// How far below its current value a cell can go.
@@ -96,38 +129,49 @@ struct MoveSearch {
     mutating func apply(_ move: [(cell: Int, change: Int)], times: Int) {
         for (cell, delta) in move {
             changed.append(cell)
-            current[cell] += delta * times
+            set(cell, current[cell] + delta * times)
         }
     }
 
     /// Back to the true values.
     mutating func restore() {
-        for cell in changed { current[cell] = values[cell] }
+        for cell in changed { set(cell, values[cell]) }
         changed.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func set(_ cell: Int, _ value: Int) {
+        current[cell] = value
+        let canGoDown = value - lower[cell] >= 1
+        guard canGoDown != lowerable[cell] else { return }
+        if lowerable[cell] { count(cell, by: -1, lowerableOnly: true) }
+        lowerable[cell] = canGoDown
+        if canGoDown { count(cell, by: 1, lowerableOnly: true) }
     }
 
     /// A move that changes `cell` by `direction` and leaves every relation balanced, through unknown cells, each of
     /// those it lowers able to go down by one; `nil` when the search finds none within its bounds.
-    mutating func find(through cell: Int, direction: Int = 1, in model: LinkModel, unknown: [Bool]) -> [(cell: Int, change: Int)]? {
-        guard direction > 0 || slack(cell) >= 1 else { return nil }
+    mutating func find(through cell: Int, direction: Int = 1) -> [(cell: Int, change: Int)]? {
+        guard direction > 0 || lowerable[cell] else { return nil }
         nodes = 0
-        add(cell, direction, in: model)
-        defer { clear(in: model) }
-        guard extend(in: model, unknown: unknown) else { return nil }
+        add(cell, direction)
+        defer { while let last = cells.last { remove(last) } }
+        guard extend() else { return nil }
         return cells.map { ($0, Int(change[$0])) }
     }
 
-    private mutating func add(_ cell: Int, _ delta: Int, in model: LinkModel) {
+    private mutating func add(_ cell: Int, _ delta: Int) {
         change[cell] = Int8(delta)
         cells.append(cell)
-        for term in model.termsOf[cell] { shift(model.termRelation[term], by: delta * Int(model.termSign[term])) }
+        count(cell, by: -1)
+        for term in model.termsOf(cell) { shift(model.termRelation[term], by: delta * Int(model.termSign[term])) }
     }
 
-    private mutating func remove(_ cell: Int, in model: LinkModel) {
+    private mutating func remove(_ cell: Int) {
         let delta = Int(change[cell])
-        for term in model.termsOf[cell] { shift(model.termRelation[term], by: -delta * Int(model.termSign[term])) }
         change[cell] = 0
         cells.removeLast()
+        count(cell, by: 1)
+        for term in model.termsOf(cell) { shift(model.termRelation[term], by: -delta * Int(model.termSign[term])) }
     }
 
     private mutating func shift(_ relation: Int, by amount: Int) {
@@ -145,29 +189,16 @@ struct MoveSearch {
         }
     }
 
-    private mutating func clear(in model: LinkModel) {
-        while let cell = cells.last { remove(cell, in: model) }
-    }
-
-    /// The change a candidate cell of `relation` would take to balance it, when it can.
-    private func balancing(_ term: Int, of relation: Int, in model: LinkModel, unknown: [Bool]) -> Int? {
-        let candidate = model.termCell[term]
-        guard unknown[candidate], change[candidate] == 0 else { return nil }
-        let delta = (residual[relation] > 0 ? -1 : 1) * Int(model.termSign[term])
-        return delta < 0 && slack(candidate) < 1 ? nil : delta
-    }
-
     /// Depth-first: balance the unbalanced relation with the fewest cells that could balance it, trying the cells
     /// with the most room first.
-    private mutating func extend(in model: LinkModel, unknown: [Bool]) -> Bool {
+    private mutating func extend() -> Bool {
         nodes += 1
         allowance -= 1
         guard nodes <= Self.budget, allowance >= 0 else { return false }
         var best = -1
         var fewest = Int.max
         for relation in unbalanced {
-            var choices = 0
-            for term in model.terms(relation) where balancing(term, of: relation, in: model, unknown: unknown) != nil { choices += 1 }
+            let choices = available(relation)
             if choices < fewest {
                 (best, fewest) = (relation, choices)
                 if choices <= 1 { break }
@@ -176,14 +207,18 @@ struct MoveSearch {
         guard best >= 0 else { return true }
         guard fewest > 0, cells.count < Self.longestMove else { return false }
         var choices: [(cell: Int, change: Int)] = []
+        let needed = residual[best] > 0 ? -1 : 1
         for term in model.terms(best) {
-            if let delta = balancing(term, of: best, in: model, unknown: unknown) { choices.append((model.termCell[term], delta)) }
+            let candidate = model.termCell[term]
+            let delta = needed * Int(model.termSign[term])
+            guard unknown[candidate], change[candidate] == 0, delta > 0 || lowerable[candidate] else { continue }
+            choices.append((candidate, delta))
         }
         choices.sort { (slack($0.cell), $1.cell) > (slack($1.cell), $0.cell) }
         for (candidate, delta) in choices {
-            add(candidate, delta, in: model)
-            if extend(in: model, unknown: unknown) { return true }
-            remove(candidate, in: model)
+            add(candidate, delta)
+            if extend() { return true }
+            remove(candidate)
             guard nodes <= Self.budget, allowance >= 0 else { return false }
         }
         return false

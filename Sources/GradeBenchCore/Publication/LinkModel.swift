@@ -28,7 +28,8 @@ struct LinkModel {
     let termCoefficient: [Double]
     /// Per cell, the relations it is in, and its terms in them; per term, its relation.
     let relationsOf: [[Int]]
-    let termsOf: [[Int]]
+    private let cellTermStart: [Int]
+    private let cellTerms: [Int]
     let termRelation: [Int]
     /// Per term, its coefficient as a small integer (every coefficient is +1 or −1).
     let termSign: [Int8]
@@ -120,7 +121,8 @@ struct LinkModel {
         self.termCell = termCell
         self.termCoefficient = termCoefficient
         self.relationsOf = relationsOf
-        self.termsOf = termsOf
+        cellTermStart = termsOf.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        cellTerms = termsOf.flatMap { $0 }
         self.termRelation = termRelation
         self.termSign = termCoefficient.map { Int8($0) }
     }
@@ -135,6 +137,9 @@ struct LinkModel {
     }
 
     func terms(_ relation: Int) -> Range<Int> { relationStart[relation]..<relationStart[relation + 1] }
+
+    /// The terms a cell has in its relations (`termRelation`, `termSign`), as a flat list's range.
+    func termsOf(_ cell: Int) -> ArraySlice<Int> { cellTerms[cellTermStart[cell]..<cellTermStart[cell + 1]] }
 
     /// The attacker's interval for every unknown cell: minimum and maximum (nil when unbounded).
     func intervals(suppressed: Set<Cell>) -> [Cell: (lower: Double, upper: Double?)] {
@@ -261,7 +266,7 @@ struct LinkModel {
             if component.count > Self.auditLimit {
                 // Too large for the simplex: moves, and relation by relation (above) for the cells they do not reach.
                 if search == nil { search = MoveSearch(self, unknown: unknown) }
-                let proven = provenByMoves(cells, width: Int(width.rounded(.up)), unknown: unknown, search: &search!)
+                let proven = provenByMoves(cells, width: Int(width.rounded(.up)), search: &search!)
                 found.byMoves = proven.values.filter { $0 }.count
                 found.relationOnly = cells.count - found.byMoves
             } else {
