@@ -23,7 +23,9 @@ struct TableMerge {
     private(set) var pupilCount = 0
     private var cells: [(column: Int, count: Int)] = []
 
-    init(keyStage: KeyStage, catalogue: SubjectCatalogue, families: Int, coalition: Int) {
+    /// `combinations`: how many distinct combinations of families the schools have (counts are kept per combination
+    /// while merging, then `rolledUp`); means are kept per family.
+    init(keyStage: KeyStage, catalogue: SubjectCatalogue, families: Int, combinations: Int, coalition: Int) {
         self.keyStage = keyStage
         self.catalogue = catalogue
         self.families = families
@@ -32,7 +34,7 @@ struct TableMerge {
         proportionMeasures = measures.filter(\.isProportion)
         meanMeasures = measures.filter { !$0.isProportion }
         counts = SubjectCounts(
-            families: families,
+            families: combinations,
             widths: catalogue.subjects.map(\.scale.grades.count) + proportionMeasures.map { _ in HeadlineMeasure.proportionCells.count },
             coalition: coalition)
         meanTallies = Array(repeating: nil, count: meanMeasures.count * families * PupilGroup.every.count)
@@ -46,24 +48,40 @@ struct TableMerge {
     ) throws -> TableMerge {
         let parts = max(1, min(4, schools.count / 250))
         let runs = (0..<parts).map { schools.count * $0 / parts..<schools.count * ($0 + 1) / parts }
+        // Schools with the same families share one combination, numbered in order of first sight.
+        var combinations: [[Int]] = []
+        var numbers: [[Int]: Int] = [:]
+        let combination = families.map { list in
+            if let number = numbers[list] { return number }
+            numbers[list] = combinations.count
+            combinations.append(list)
+            return combinations.count - 1
+        }
+        let combinationCount = combinations.count
         let results = Mutex([Int: Result<TableMerge, any Error>]())
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var merge = TableMerge(keyStage: keyStage, catalogue: catalogue, families: familyCount, coalition: coalition)
+            var merge = TableMerge(
+                keyStage: keyStage, catalogue: catalogue, families: familyCount, combinations: combinationCount, coalition: coalition)
             let result = Result { () throws -> TableMerge in
-                for index in runs[part] { try merge.add(schools[index], families: families[index], stored: aggregate(schools[index])) }
+                for index in runs[part] {
+                    try merge.add(schools[index], families: families[index], combination: combination[index], stored: aggregate(schools[index]))
+                }
                 return merge
             }
             results.withLock { $0[part] = result }
         }
-        return try results.withLock { results in
+        var merged = try results.withLock { results in
             var merged = try results[0]!.get()
             for part in 1..<parts { merged.absorb(try results[part]!.get()) }
             return merged
         }
+        merged.counts = merged.counts.rolledUp(into: familyCount, combinations: combinations)
+        return merged
     }
 
-    /// One school's stored partial aggregate, added to each of its `families` (indices).
-    mutating func add(_ school: School, families: [Int], stored: [UInt8]) throws {
+    /// One school's stored partial aggregate: its counts added to its `combination` of families, its means to each of
+    /// its `families` (indices).
+    mutating func add(_ school: School, families: [Int], combination: Int, stored: [UInt8]) throws {
         try stored.withUnsafeBufferPointer { buffer in
             var lines = try PartialAggregateLines(buffer)
             precondition(lines.keyStage == keyStage, "a contribution of another key stage")
@@ -84,18 +102,18 @@ struct TableMerge {
                         position = found
                     }
                     guard let slot else { continue }
-                    try addSubject(position, slot: slot, lines, school: school.urn, families: families)
+                    try addSubject(position, slot: slot, lines, school: school.urn, combination: combination)
                 case .measure:
                     guard let slot else { continue }
                     var tally = MeasureTally()
                     for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
-                    addMeasures(tally, slot: slot, school: school.urn, families: families)
+                    addMeasures(tally, slot: slot, school: school.urn, families: families, combination: combination)
                 }
             }
         }
     }
 
-    private mutating func addSubject(_ position: Int, slot: Int, _ lines: PartialAggregateLines, school: URN, families: [Int]) throws {
+    private mutating func addSubject(_ position: Int, slot: Int, _ lines: PartialAggregateLines, school: URN, combination: Int) throws {
         let subject = catalogue.subjects[position]
         let scale = subject.scale
         cells.removeAll(keepingCapacity: true)
@@ -107,15 +125,15 @@ struct TableMerge {
             schoolFigures[subject.code, default: []].append(
                 SchoolFigure(school: school, value: lines.pointsSum / Double(lines.entries), base: lines.entries))
         }
-        counts.add(table: position, group: slot, families: families, cells: cells, entries: lines.entries, pointsSum: lines.pointsSum)
+        counts.add(table: position, group: slot, family: combination, cells: cells, entries: lines.entries, pointsSum: lines.pointsSum)
     }
 
-    private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int]) {
+    private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int], combination: Int) {
         if slot == 0 { for measure in measures { addSchoolFigure(measure, tally, school: school) } }
         for (number, measure) in proportionMeasures.enumerated() {
             let achieved = measure.counts(tally)
             counts.add(
-                table: catalogue.subjects.count + number, group: slot, families: families,
+                table: catalogue.subjects.count + number, group: slot, family: combination,
                 cells: achieved.enumerated().map { ($0, $1) }, entries: achieved.reduce(0, +), pointsSum: 0)
         }
         for (number, measure) in meanMeasures.enumerated() {
