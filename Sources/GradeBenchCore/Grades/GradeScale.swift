@@ -57,18 +57,10 @@ public enum GradeScale: String, Codable, CaseIterable, Sendable {
         }
     }
 
-    /// The position in `grades` of the grade whose canonical code is exactly `bytes` (the stored forms' codes).
-    func position(canonical bytes: some Collection<UInt8>) -> Int? {
-        guard let key = ShortCode(bytes) else { return nil }
-        return GradeScale.canonicalCodes[index].firstIndex(of: key)
-    }
-
     /// Whether any grade carries points (a mean is published).
     public var hasPoints: Bool { GradeScale.pointed[index] }
 
     private static let pointed = tables.map { grades in grades.contains { $0.points != nil } }
-
-    private static let canonicalCodes: [[ShortCode]] = tables.map { grades in grades.map { ShortCode($0.code)! } }
 
     /// Looks up a grade by its canonical code.
     public func grade(_ code: String) -> Grade? { GradeScale.lookup[index][code] }

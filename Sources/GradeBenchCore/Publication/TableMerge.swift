@@ -22,6 +22,12 @@ struct TableMerge {
     private(set) var schoolCount = 0
     private(set) var pupilCount = 0
     private var cells: [(column: Int, count: Int)] = []
+    /// Per catalogue position, its grade codes in scale order (`gradeCodes[gradeCodeStart[p] ..< gradeCodeStart[p + 1]]`)
+    /// and whether its scale has points: looked up for each of a publication's millions of grade counts without
+    /// touching the catalogue's shared tables (reference-counted on each access).
+    private let gradeCodeStart: [Int]
+    private let gradeCodes: [ShortCode]
+    private let hasPoints: [Bool]
 
     /// `combinations`: how many distinct combinations of families the schools have (counts are kept per combination
     /// while merging, then `rolledUp`); means are kept per family.
@@ -38,6 +44,9 @@ struct TableMerge {
             widths: catalogue.subjects.map(\.scale.grades.count) + proportionMeasures.map { _ in HeadlineMeasure.proportionCells.count },
             coalition: coalition)
         meanTallies = Array(repeating: nil, count: meanMeasures.count * families * PupilGroup.every.count)
+        gradeCodeStart = catalogue.subjects.reduce(into: [0]) { $0.append($0.last! + $1.scale.grades.count) }
+        gradeCodes = catalogue.subjects.flatMap { $0.scale.grades.map { ShortCode($0.code)! } }
+        hasPoints = catalogue.subjects.map(\.scale.hasPoints)
     }
 
     /// `schools` (in URN order) merged in up to four consecutive runs in parallel. The runs depend only on how many
@@ -114,15 +123,17 @@ struct TableMerge {
     }
 
     private mutating func addSubject(_ position: Int, slot: Int, _ lines: PartialAggregateLines, school: URN, combination: Int) throws {
-        let subject = catalogue.subjects[position]
-        let scale = subject.scale
         cells.removeAll(keepingCapacity: true)
+        let (first, end) = (gradeCodeStart[position], gradeCodeStart[position + 1])
         for (code, count) in lines.pairs {
-            guard let grade = scale.position(canonical: lines.bytes[code]) else { continue }
-            cells.append((grade, try lines.integer(count)))
+            guard let key = ShortCode(lines.bytes[code]) else { continue }
+            var grade = first
+            while grade < end, gradeCodes[grade] != key { grade += 1 }
+            guard grade < end else { continue }
+            cells.append((grade - first, try lines.integer(count)))
         }
-        if slot == 0, lines.entries > 0, scale.hasPoints {
-            schoolFigures[subject.code, default: []].append(
+        if slot == 0, lines.entries > 0, hasPoints[position] {
+            schoolFigures[catalogue.subjects[position].code, default: []].append(
                 SchoolFigure(school: school, value: lines.pointsSum / Double(lines.entries), base: lines.entries))
         }
         counts.add(table: position, group: slot, family: combination, cells: cells, entries: lines.entries, pointsSum: lines.pointsSum)
