@@ -94,8 +94,9 @@ struct MoveSearch {
         self.unknown = unknown
         values = model.values
         current = model.values
-        lower = (0..<model.cellCount).map { Int(model.lowerBound($0, unknown: unknown)) }
-        lowerable = (0..<model.cellCount).map { unknown[$0] && model.values[$0] - Int(model.lowerBound($0, unknown: unknown)) >= 1 }
+        let lower = (0..<model.cellCount).map { Int(model.lowerBound($0, unknown: unknown)) }
+        self.lower = lower
+        lowerable = (0..<model.cellCount).map { unknown[$0] && model.values[$0] - lower[$0] >= 1 }
         change = Array(repeating: 0, count: model.cellCount)
         residual = Array(repeating: 0, count: model.relationCount)
         place = Array(repeating: -1, count: model.relationCount)

@@ -23,16 +23,14 @@ struct LinkModel {
     let values: [Int]
     let distributionOf: [Int]
     /// Relation `r` is Σ coefficient × cell = (known constant) over terms `relationStart[r] ..< relationStart[r + 1]`.
-    let relationStart: [Int]
+    private let relationStart: [Int]
     let termCell: [Int]
-    let termCoefficient: [Double]
-    /// Per cell, the relations it is in, and its terms in them; per term, its relation.
-    let relationsOf: [[Int]]
+    /// Per term, its coefficient (every coefficient is +1 or −1) and its relation.
+    let termSign: [Int8]
+    let termRelation: [Int]
+    /// Per cell, its terms in the relations it is in (`termsOf`): a flat list and where each cell's starts.
     private let cellTermStart: [Int]
     private let cellTerms: [Int]
-    let termRelation: [Int]
-    /// Per term, its coefficient as a small integer (every coefficient is +1 or −1).
-    let termSign: [Int8]
 
     var cellCount: Int { values.count }
     var relationCount: Int { relationStart.count - 1 }
@@ -55,11 +53,11 @@ struct LinkModel {
 
         var relationStart = [0]
         var termCell: [Int] = []
-        var termCoefficient: [Double] = []
-        func relation(_ terms: [(Int, Double)]) {
+        var termSign: [Int8] = []
+        func relation(_ terms: [(Int, Int8)]) {
             for (cell, coefficient) in terms {
                 termCell.append(cell)
-                termCoefficient.append(coefficient)
+                termSign.append(coefficient)
             }
             relationStart.append(termCell.count)
         }
@@ -68,13 +66,13 @@ struct LinkModel {
             let members = members.compactMap { index[$0] }
             guard !members.isEmpty, let whole = index[whole] else { return }
             for column in 0..<(firstCell[whole + 1] - firstCell[whole]) {
-                relation(members.map { (firstCell[$0] + column, 1.0) } + [(firstCell[whole] + column, -1.0)])
+                relation(members.map { (firstCell[$0] + column, 1) } + [(firstCell[whole] + column, -1)])
             }
         }
         // A distribution's grades add up to its entries.
         for number in keys.indices {
             let entries = firstCell[number + 1] - 1
-            relation((firstCell[number]..<entries).map { ($0, 1.0) } + [(entries, -1.0)])
+            relation((firstCell[number]..<entries).map { ($0, 1) } + [(entries, -1)])
         }
         // The groups of one characteristic, within a family and a column, add up to at most all pupils.
         let families = Set(keys.map(\.family)).sorted()
@@ -102,12 +100,10 @@ struct LinkModel {
                 [DistributionKey(family: smaller, subject: subject, group: key.group), key],
                 of: DistributionKey(family: larger, subject: subject, group: key.group))
         }
-        var relationsOf = [[Int]](repeating: [], count: values.count)
         var termsOf = [[Int]](repeating: [], count: values.count)
         var termRelation = [Int](repeating: 0, count: termCell.count)
         for relation in 0..<(relationStart.count - 1) {
             for term in relationStart[relation]..<relationStart[relation + 1] {
-                relationsOf[termCell[term]].append(relation)
                 termsOf[termCell[term]].append(term)
                 termRelation[term] = relation
             }
@@ -119,12 +115,10 @@ struct LinkModel {
         self.distributionOf = distributionOf
         self.relationStart = relationStart
         self.termCell = termCell
-        self.termCoefficient = termCoefficient
-        self.relationsOf = relationsOf
+        self.termSign = termSign
         cellTermStart = termsOf.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         cellTerms = termsOf.flatMap { $0 }
         self.termRelation = termRelation
-        self.termSign = termCoefficient.map { Int8($0) }
     }
 
     func entries(ofDistribution number: Int) -> Int { firstCell[number + 1] - 1 }
@@ -140,6 +134,9 @@ struct LinkModel {
 
     /// The terms a cell has in its relations (`termRelation`, `termSign`), as a flat list's range.
     func termsOf(_ cell: Int) -> ArraySlice<Int> { cellTerms[cellTermStart[cell]..<cellTermStart[cell + 1]] }
+
+    /// The relations a cell is in.
+    func relations(of cell: Int) -> LazyMapSequence<ArraySlice<Int>, Int> { termsOf(cell).lazy.map { termRelation[$0] } }
 
     /// The attacker's interval for every unknown cell: minimum and maximum (nil when unbounded).
     func intervals(suppressed: Set<Cell>) -> [Cell: (lower: Double, upper: Double?)] {
@@ -168,13 +165,13 @@ struct LinkModel {
         var rightHandSide: [Double] = []
         var seen: Set<Int> = []
         for cell in component {
-            for relation in relationsOf[cell] where seen.insert(relation).inserted {
+            for relation in relations(of: cell) where seen.insert(relation).inserted {
                 var row = [Double](repeating: 0, count: component.count)
                 var constant = 0.0
                 for term in terms(relation) {
                     guard let column = position[termCell[term]] else { continue }
-                    row[column] += termCoefficient[term]
-                    constant += termCoefficient[term] * Double(values[termCell[term]])
+                    row[column] += Double(termSign[term])
+                    constant += Double(termSign[term]) * Double(values[termCell[term]])
                 }
                 rows.append(row)
                 rightHandSide.append(constant)
@@ -229,9 +226,9 @@ struct LinkModel {
         for relation in 0..<relationCount {
             hidden.removeAll(keepingCapacity: true)
             var sameSide = true
-            var side = 0.0
+            var side: Int8 = 0
             for term in terms(relation) where unknown[termCell[term]] {
-                if hidden.isEmpty { side = termCoefficient[term] } else if termCoefficient[term] != side { sameSide = false }
+                if hidden.isEmpty { side = termSign[term] } else if termSign[term] != side { sameSide = false }
                 hidden.append(termCell[term])
             }
             guard hidden.contains(where: needsInterval), !hidden.contains(where: { isChosen[$0] }) else { continue }
@@ -280,7 +277,7 @@ struct LinkModel {
                 audit.add(found)
                 continue
             }
-            func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relationsOf[$0].flatMap { terms($0).map { termCell[$0] } } } }
+            func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relations(of: $0).flatMap { terms($0).map { termCell[$0] } } } }
             if let next = smallest(linked([cell]).filter(publishable)) ?? smallest(linked(component).filter(publishable))
                 ?? withholdable(component, unknown: unknown)
             {
