@@ -5,14 +5,29 @@ public struct PolicyError: GradeBenchError, Equatable {
     public let key: String
     public let problem: String
 
+    /// `file` names the policy folder, which is missing or not a folder.
+    public let isFolder: Bool
+
     public init(file: String, key: String, problem: String) {
         self.file = file
         self.key = key
         self.problem = problem
+        isFolder = false
+    }
+
+    /// The policy folder is missing or is not a folder.
+    public init(folder: String) {
+        file = folder
+        key = ""
+        problem = "does not exist or is not a folder"
+        isFolder = true
     }
 
     public var code: String { "policy_invalid" }
     public var message: String {
-        key.isEmpty ? "Policy file \(file): \(problem)." : "Policy file \(file), key '\(key)': \(problem)."
+        if isFolder {
+            return "Policy folder '\(file)' \(problem): run from the project's folder, or pass --policies FOLDER."
+        }
+        return key.isEmpty ? "Policy file \(file): \(problem)." : "Policy file \(file), key '\(key)': \(problem)."
     }
 }

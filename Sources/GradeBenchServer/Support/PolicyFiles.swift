@@ -7,7 +7,7 @@ public enum PolicyFiles {
         var files: [String: [UInt8]] = [:]
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PolicyError(file: directory, key: "", problem: "is not a folder of policy files")
+            throw PolicyError(folder: directory)
         }
         for name in PolicySet.fileNames {
             let path = (directory as NSString).appendingPathComponent(name)
