@@ -52,7 +52,7 @@ struct SubjectCounts {
     }
 
     /// One school's counts of a table for one pupil group (`cells`: the non-zero ones, by column), added to one
-    /// family (while merging, the school's combination of families: `rolledUp`).
+    /// family (while merging, the school's combination of families: `add(_:into:)`).
     mutating func add(table: Int, group: Int, family: Int, cells: [(column: Int, count: Int)], entries: Int, pointsSum: Double) {
         let (distributions, first) = block(table)
         let width = widths[table] + 1
@@ -70,40 +70,41 @@ struct SubjectCounts {
         }
     }
 
-    /// Counts kept per combination of families (`combinations[c]`: the families of the schools counted as `c`; every
-    /// school with the same families shares one), added into each family of each combination. Merging a school into
-    /// its one combination rather than its five or so families is a fifth of the additions; the combinations (a few
-    /// hundred for 3,000 schools) are then added once.
-    func rolledUp(into families: Int, combinations: [[Int]]) -> SubjectCounts {
-        precondition(combinations.count == self.families, "one combination per family slot")
-        var result = SubjectCounts(families: families, widths: widths, coalition: keep - 1)
+    /// Counts of one combination of families (`other`, counted as its only family: the schools that share those
+    /// families) added into each of `families`. Merging a school into its combination's small block, which stays in
+    /// cache, rather than into its five or so families' blocks is a fifth of the scattered additions; each combination
+    /// is then added to its families once, in order.
+    mutating func add(_ other: SubjectCounts, into families: [Int]) {
+        precondition(other.families == 1 && other.widths == widths && other.keep == keep, "one combination's counts")
         let (stride, keep) = (stride, keep)
-        for table in seen {
-            let (distributions, first) = (distributionBase[table], counterBase[table])
-            let (into, intoFirst) = result.block(table)
+        for table in other.seen {
+            let (from, fromFirst) = (other.distributionBase[table], other.counterBase[table])
+            let (into, intoFirst) = block(table)
             let width = widths[table] + 1
-            for (combination, members) in combinations.enumerated() {
-                for group in 0..<groups {
-                    let from = combination * groups + group
-                    guard present[distributions + from] else { continue }
-                    for family in members {
-                        let to = family * groups + group
-                        result.pointsSums[into + to] += pointsSums[distributions + from]
-                        result.present[into + to] = true
-                        result.counters.withUnsafeMutableBufferPointer { mine in
-                            counters.withUnsafeBufferPointer { theirs in
-                                for cell in 0..<width {
-                                    Self.merge(
-                                        (first + from * width + cell) * stride, of: theirs, into: (intoFirst + to * width + cell) * stride,
-                                        of: mine, keep: keep)
-                                }
+            for group in 0..<groups where other.present[from + group] {
+                for family in families {
+                    let to = family * groups + group
+                    pointsSums[into + to] += other.pointsSums[from + group]
+                    present[into + to] = true
+                    counters.withUnsafeMutableBufferPointer { mine in
+                        other.counters.withUnsafeBufferPointer { theirs in
+                            for cell in 0..<width {
+                                Self.merge(
+                                    (fromFirst + group * width + cell) * stride, of: theirs, into: (intoFirst + to * width + cell) * stride,
+                                    of: mine, keep: keep)
                             }
                         }
                     }
                 }
             }
         }
-        return result
+    }
+
+    /// Every count back to zero, the blocks kept (for the next combination's schools).
+    mutating func reset() {
+        counters.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        pointsSums.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        present.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
     }
 
     /// One counter (total, schools, largest contributions) of other schools added to another.

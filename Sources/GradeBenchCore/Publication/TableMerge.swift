@@ -1,9 +1,10 @@
 import Dispatch
 import Synchronization
 
-/// Merges a run of contributing schools' stored partial aggregates, read straight from their bytes, into flat counts
-/// (`SubjectCounts`), headline means and each school's own figures. A publication splits its schools into a few
-/// consecutive runs, merges them in parallel and absorbs the runs in order (`merge(schools:…)`).
+/// Merges contributing schools' stored partial aggregates, read straight from their bytes, into flat counts
+/// (`SubjectCounts`), headline means and each school's own figures. A publication takes its schools one combination
+/// of families at a time (schools with the same families), splits the combinations into a few parts merged in
+/// parallel, and absorbs the parts in order (`merge(schools:…)`).
 struct TableMerge {
     let keyStage: KeyStage
     let catalogue: SubjectCatalogue
@@ -14,8 +15,10 @@ struct TableMerge {
     let meanMeasures: [HeadlineMeasure]
     private let groups = PupilGroup.every.count
 
-    /// Tables counted: the catalogue's subjects, then the key stage's proportion measures.
+    /// Tables counted, per family: the catalogue's subjects, then the key stage's proportion measures.
     private(set) var counts: SubjectCounts
+    /// The current combination's schools' counts (one family slot), added into `counts` by `endCombination`.
+    private var combination: SubjectCounts
     /// Per mean measure × family × group.
     private(set) var meanTallies: [MeanTally?]
     private(set) var schoolFigures: [String: [SchoolFigure]] = [:]
@@ -29,9 +32,7 @@ struct TableMerge {
     private let gradeCodes: [ShortCode]
     private let hasPoints: [Bool]
 
-    /// `combinations`: how many distinct combinations of families the schools have (counts are kept per combination
-    /// while merging, then `rolledUp`); means are kept per family.
-    init(keyStage: KeyStage, catalogue: SubjectCatalogue, families: Int, combinations: Int, coalition: Int) {
+    init(keyStage: KeyStage, catalogue: SubjectCatalogue, families: Int, coalition: Int) {
         self.keyStage = keyStage
         self.catalogue = catalogue
         self.families = families
@@ -39,41 +40,54 @@ struct TableMerge {
         measures = HeadlineMeasure.measures(for: keyStage)
         proportionMeasures = measures.filter(\.isProportion)
         meanMeasures = measures.filter { !$0.isProportion }
-        counts = SubjectCounts(
-            families: combinations,
-            widths: catalogue.subjects.map(\.scale.grades.count) + proportionMeasures.map { _ in HeadlineMeasure.proportionCells.count },
-            coalition: coalition)
+        let widths = catalogue.subjects.map(\.scale.grades.count) + proportionMeasures.map { _ in HeadlineMeasure.proportionCells.count }
+        counts = SubjectCounts(families: families, widths: widths, coalition: coalition)
+        combination = SubjectCounts(families: 1, widths: widths, coalition: coalition)
         meanTallies = Array(repeating: nil, count: meanMeasures.count * families * PupilGroup.every.count)
         gradeCodeStart = catalogue.subjects.reduce(into: [0]) { $0.append($0.last! + $1.scale.grades.count) }
         gradeCodes = catalogue.subjects.flatMap { $0.scale.grades.map { ShortCode($0.code)! } }
         hasPoints = catalogue.subjects.map(\.scale.hasPoints)
     }
 
-    /// `schools` (in URN order) merged in up to four consecutive runs in parallel. The runs depend only on how many
-    /// schools there are, never on the machine, so sums of points add up in the same order on every run.
+    /// `schools` (in URN order) merged one combination of families at a time, the combinations in up to four parts
+    /// in parallel. The parts depend only on the schools and their families, never on the machine, and every sum is
+    /// taken in the same order on every run.
     static func merge(
         schools: [School], families: [[Int]], keyStage: KeyStage, catalogue: SubjectCatalogue, familyCount: Int, coalition: Int,
         aggregate: @Sendable (School) throws -> [UInt8]
     ) throws -> TableMerge {
-        let parts = max(1, min(4, schools.count / 250))
-        let runs = (0..<parts).map { schools.count * $0 / parts..<schools.count * ($0 + 1) / parts }
         // Schools with the same families share one combination, numbered in order of first sight.
         var combinations: [[Int]] = []
+        var members: [[Int]] = []
         var numbers: [[Int]: Int] = [:]
-        let combination = families.map { list in
-            if let number = numbers[list] { return number }
-            numbers[list] = combinations.count
-            combinations.append(list)
-            return combinations.count - 1
+        for (index, list) in families.enumerated() {
+            if let number = numbers[list] {
+                members[number].append(index)
+            } else {
+                numbers[list] = combinations.count
+                combinations.append(list)
+                members.append([index])
+            }
         }
-        let combinationCount = combinations.count
+        // Consecutive combinations, about the same number of schools in each part.
+        let parts = max(1, min(4, schools.count / 250, combinations.count))
+        var bounds = [0]
+        var counted = 0
+        for (number, schools) in members.enumerated() {
+            counted += schools.count
+            if bounds.count < parts, counted * parts >= families.count * bounds.count { bounds.append(number + 1) }
+        }
+        if bounds.last != combinations.count { bounds.append(combinations.count) }
+        let (runs, lists, schoolsOf) = (bounds, combinations, members)
         let results = Mutex([Int: Result<TableMerge, any Error>]())
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var merge = TableMerge(
-                keyStage: keyStage, catalogue: catalogue, families: familyCount, combinations: combinationCount, coalition: coalition)
+        DispatchQueue.concurrentPerform(iterations: runs.count - 1) { part in
+            var merge = TableMerge(keyStage: keyStage, catalogue: catalogue, families: familyCount, coalition: coalition)
             let result = Result { () throws -> TableMerge in
-                for index in runs[part] {
-                    try merge.add(schools[index], families: families[index], combination: combination[index], stored: aggregate(schools[index]))
+                for number in runs[part]..<runs[part + 1] {
+                    for index in schoolsOf[number] {
+                        try merge.add(schools[index], families: lists[number], stored: aggregate(schools[index]))
+                    }
+                    merge.endCombination(families: lists[number])
                 }
                 return merge
             }
@@ -81,16 +95,22 @@ struct TableMerge {
         }
         var merged = try results.withLock { results in
             var merged = try results[0]!.get()
-            for part in 1..<parts { merged.absorb(try results[part]!.get()) }
+            for part in 1..<(bounds.count - 1) { merged.absorb(try results[part]!.get()) }
             return merged
         }
-        merged.counts = merged.counts.rolledUp(into: familyCount, combinations: combinations)
+        for figure in merged.schoolFigures.keys { merged.schoolFigures[figure]!.sort { $0.school < $1.school } }
         return merged
     }
 
-    /// One school's stored partial aggregate: its counts added to its `combination` of families, its means to each of
-    /// its `families` (indices).
-    mutating func add(_ school: School, families: [Int], combination: Int, stored: [UInt8]) throws {
+    /// The current combination's counts added to each of its `families`, ready for the next combination.
+    private mutating func endCombination(families: [Int]) {
+        counts.add(combination, into: families)
+        combination.reset()
+    }
+
+    /// One school's stored partial aggregate: its counts added to the current combination (its `families`, indices,
+    /// until `endCombination`), its means to each of its families.
+    mutating func add(_ school: School, families: [Int], stored: [UInt8]) throws {
         try stored.withUnsafeBufferPointer { buffer in
             var lines = try PartialAggregateLines(buffer)
             precondition(lines.keyStage == keyStage, "a contribution of another key stage")
@@ -111,18 +131,18 @@ struct TableMerge {
                         position = found
                     }
                     guard let slot else { continue }
-                    try addSubject(position, slot: slot, lines, school: school.urn, combination: combination)
+                    try addSubject(position, slot: slot, lines, school: school.urn)
                 case .measure:
                     guard let slot else { continue }
                     var tally = MeasureTally()
                     for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
-                    addMeasures(tally, slot: slot, school: school.urn, families: families, combination: combination)
+                    addMeasures(tally, slot: slot, school: school.urn, families: families)
                 }
             }
         }
     }
 
-    private mutating func addSubject(_ position: Int, slot: Int, _ lines: PartialAggregateLines, school: URN, combination: Int) throws {
+    private mutating func addSubject(_ position: Int, slot: Int, _ lines: PartialAggregateLines, school: URN) throws {
         cells.removeAll(keepingCapacity: true)
         let (first, end) = (gradeCodeStart[position], gradeCodeStart[position + 1])
         for (code, count) in lines.pairs {
@@ -136,15 +156,15 @@ struct TableMerge {
             schoolFigures[catalogue.subjects[position].code, default: []].append(
                 SchoolFigure(school: school, value: lines.pointsSum / Double(lines.entries), base: lines.entries))
         }
-        counts.add(table: position, group: slot, family: combination, cells: cells, entries: lines.entries, pointsSum: lines.pointsSum)
+        combination.add(table: position, group: slot, family: 0, cells: cells, entries: lines.entries, pointsSum: lines.pointsSum)
     }
 
-    private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int], combination: Int) {
+    private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int]) {
         if slot == 0 { for measure in measures { addSchoolFigure(measure, tally, school: school) } }
         for (number, measure) in proportionMeasures.enumerated() {
             let achieved = measure.counts(tally)
-            counts.add(
-                table: catalogue.subjects.count + number, group: slot, family: combination,
+            combination.add(
+                table: catalogue.subjects.count + number, group: slot, family: 0,
                 cells: achieved.enumerated().map { ($0, $1) }, entries: achieved.reduce(0, +), pointsSum: 0)
         }
         for (number, measure) in meanMeasures.enumerated() {
@@ -172,7 +192,7 @@ struct TableMerge {
 
     func meanIndex(_ measure: Int, family: Int, group: Int) -> Int { (measure * families + family) * groups + group }
 
-    /// The next run of schools (those after this run's), added after this run's.
+    /// The next part's schools (those of the combinations after this part's), added after this part's.
     mutating func absorb(_ other: TableMerge) {
         counts.absorb(other.counts)
         for index in meanTallies.indices {
