@@ -142,4 +142,23 @@ struct PartialAggregateTests {
         #expect(merged.pupils == 2)
         #expect(throws: PartialAggregate.DecodingFailure.self) { try PartialAggregate(encoded: Array("nonsense".utf8)) }
     }
+
+    /// The stored form is binary; a cut-short or overlong one is refused (never half-read), and so is one naming a
+    /// pupil group its header does not list.
+    @Test func damagedStoredFormsAreRefused() throws {
+        let stored = try aggregate("pupil,subject,grade,pp\n\(Self.key.pseudonym(for: "x")),MATH,7,Y\n").encoded()
+        #expect(try PartialAggregate(encoded: stored).subjects["MATH"]?["pp=Y"]?.counts == ["7": 1])
+        #expect(try PartialAggregate.pupils(encoded: stored) == 1)
+        for damaged in [Array(stored.dropLast()), stored + [0], Array(stored.prefix(5))] {
+            #expect(throws: PartialAggregate.DecodingFailure.self) { try PartialAggregate(encoded: damaged) }
+        }
+        // After MATH's one grade code ("7": its length 1, then the byte) come the line count and the first line's
+        // group number, which must be one of the header's (numbered 0…).
+        var wrongGroup = stored
+        let firstLine = try #require(wrongGroup.indices.first { index in
+            index + 2 <= wrongGroup.count && wrongGroup[index] == 1 && wrongGroup[index + 1] == UInt8(ascii: "7")
+        }) + 3
+        wrongGroup[firstLine] = 99
+        #expect(throws: PartialAggregate.DecodingFailure.self) { try PartialAggregate(encoded: wrongGroup) }
+    }
 }

@@ -219,6 +219,39 @@ struct PublicationTests {
         #expect(again.content == content)
     }
 
+    /// Aggregates stored by earlier versions in the line format publish exactly as the binary form does (each school's
+    /// line-format text written here from the documented format, not by the code under test).
+    @Test func lineFormatAggregatesPublishTheSameSnapshot() throws {
+        let schools = (0..<12).map { index in
+            Self.school(
+                index, region: index % 2 == 0 ? "London" : "North",
+                art: ["all": Self.ordinary, "pp=Y": ["9": 1 + index % 3, "4": 6]],
+                measures: ["all": ["pupils": 21, "a8.sum": 1000.5 + Double(index)]])
+        }
+        func lineFormat(_ aggregate: PartialAggregate) -> [UInt8] {
+            var text = "gradebench-partial 1\nkey-stage \(aggregate.keyStage.rawValue)\npupils \(aggregate.pupils)\n"
+            for (subject, groups) in aggregate.subjects {
+                for (group, tally) in groups {
+                    text += "subject \(subject) \(group) \(tally.entries) \(tally.pointsSum) \(tally.nonGrades)"
+                    for (code, count) in tally.counts { text += " \(code):\(count)" }
+                    text += "\n"
+                }
+            }
+            for (group, tally) in aggregate.measures {
+                text += "measure \(group)" + tally.values.map { " \($0.key):\($0.value)" }.joined() + "\n"
+            }
+            return Array(text.utf8)
+        }
+        let binary = try Self.publication.publish(keyStage: .ks4, schools: schools.map(\.school), earlier: []) { [schools] school in
+            schools.first { $0.school.urn == school.urn }!.aggregate.encoded()
+        }
+        let stored = Dictionary(uniqueKeysWithValues: schools.map { ($0.school.urn, lineFormat($0.aggregate)) })
+        let lines = try Self.publication.publish(keyStage: .ks4, schools: schools.map(\.school), earlier: []) { stored[$0.urn]! }
+        #expect(lines.content.encoded() == binary.content.encoded())
+        #expect(lines.report.encoded() == binary.report.encoded())
+        #expect(binary.content.subjects.contains { $0.key.group == PupilGroup("pp=Y")! })
+    }
+
     /// Snapshots stored in the first format (ranks per school) still read, their ranks regrouped per family and figure.
     @Test func firstFormatSnapshotsStillRead() throws {
         let text = """

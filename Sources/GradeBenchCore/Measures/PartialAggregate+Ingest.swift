@@ -1,39 +1,55 @@
 extension PartialAggregate {
     /// A submission's partial aggregate in its stored form, counted in flat integer-indexed arrays and written
-    /// straight to the line format, in the order `encoded()` writes (sorted subject codes, group names, grade
-    /// codes and figure names). This is the ingestion path: it never builds the keyed form.
+    /// straight to the binary form, in the order `encoded()` writes (sorted subject codes, group names, grade codes and
+    /// figure names). This is the ingestion path: it never builds the keyed form.
     public static func encoded(from submission: ValidatedSubmission) -> [UInt8] {
         let counts = GradeCounts(submission)
         let sums = MeasureSums(submission)
-        var out = LineWriter()
-        out.writeHeader(keyStage: submission.keyStage, pupils: sums.pupils)
+        // Per subject, in code order: the group slots with results, in name order, and the grades counted in any.
+        var sections: [(subject: Subject, local: Int, slots: [Int], grades: [Int])] = []
+        var used = [Bool](repeating: false, count: PupilGroup.every.count)
         for local in counts.localsByCode {
             let subject = submission.catalogue.subjects[counts.positions[local]]
-            let grades = subject.scale.grades
-            for slot in PupilGroup.slotsByName {
+            let width = counts.widths[local]
+            let slots = PupilGroup.slotsByName.filter { slot in
+                counts.counts[(counts.offsets[local] + slot * width)..<(counts.offsets[local] + (slot + 1) * width)].contains { $0 > 0 }
+            }
+            guard !slots.isEmpty else { continue }
+            for slot in slots { used[slot] = true }
+            let grades = subject.scale.gradesByCode.filter { grade in slots.contains { counts.counts[counts.offsets[local] + $0 * width + grade] > 0 } }
+            sections.append((subject, local, slots, grades))
+        }
+        let measureSlots = PupilGroup.slotsByName.filter { sums.present[$0 * MeasureSums.capacity] }
+        for slot in measureSlots { used[slot] = true }
+        let groupSlots = PupilGroup.slotsByName.filter { used[$0] }
+        var number = [Int](repeating: -1, count: PupilGroup.every.count)
+        for (index, slot) in groupSlots.enumerated() { number[slot] = index }
+
+        var out = AggregateWriter(keyStage: submission.keyStage, pupils: sums.pupils, groups: groupSlots.map { PupilGroup.every[$0].description })
+        out.unsigned(sections.count)
+        for (subject, local, slots, grades) in sections {
+            let scale = subject.scale.grades
+            out.subject(code: subject.code, grades: grades.lazy.map { scale[$0].code }, lines: slots.count)
+            for slot in slots {
                 let base = counts.offsets[local] + slot * counts.widths[local]
                 var entries = 0
                 var pointsSum = 0.0
-                for (code, grade) in grades.enumerated() {
+                for (code, grade) in scale.enumerated() {
                     entries += counts.counts[base + code]
                     pointsSum += Double(counts.counts[base + code]) * (grade.points ?? 0)
                 }
-                let nonGrades = counts.counts[base + grades.count] + counts.counts[base + grades.count + 1]
-                guard entries + nonGrades > 0 else { continue }
-                out.writeSubjectLine(
-                    subject: subject.code, group: PupilGroup.every[slot].description, entries: entries, pointsSum: pointsSum,
-                    nonGrades: nonGrades,
-                    counts: subject.scale.gradesByCode.lazy.filter { counts.counts[base + $0] > 0 }.map {
-                        (grades[$0].code, counts.counts[base + $0])
-                    }
-                )
+                let nonGrades = counts.counts[base + scale.count] + counts.counts[base + scale.count + 1]
+                out.subjectLine(
+                    group: number[slot], entries: entries, pointsSum: pointsSum, nonGrades: nonGrades,
+                    counts: grades.lazy.map { counts.counts[base + $0] })
             }
         }
         let names = MeasureSums.names.indices.sorted { MeasureSums.names[$0] < MeasureSums.names[$1] }
-        for slot in PupilGroup.slotsByName where sums.present[slot * MeasureSums.capacity] {
-            out.writeMeasureLine(
-                group: PupilGroup.every[slot].description,
-                values: names.lazy.filter { sums.present[slot * MeasureSums.capacity + $0] }.map {
+        out.unsigned(measureSlots.count)
+        for slot in measureSlots {
+            out.measureLine(
+                group: number[slot],
+                values: names.filter { sums.present[slot * MeasureSums.capacity + $0] }.map {
                     (MeasureSums.names[$0], sums.sums[slot * MeasureSums.capacity + $0])
                 }
             )

@@ -1,6 +1,14 @@
-/// Reads the stored line format (`PartialAggregate+Encoding.swift`) in one pass over its bytes, a line at a time,
-/// without building strings or dictionaries: each line's fields are byte ranges, its numbers parsed in place. The
-/// keyed form (`PartialAggregate(encoded:)`) and the publication's flat tables (`SubjectCounts`) both read through it.
+/// Reads the line format that earlier versions stored partial aggregates in (before 2026-12-01), a line at a time, without building
+/// strings or dictionaries: each line's fields are byte ranges, its numbers parsed in place. Only the keyed form
+/// reads it (`PartialAggregate(encoded:)`); the stored form is now binary (`PartialAggregate+Encoding.swift`).
+///
+/// ```
+/// gradebench-partial 1
+/// key-stage KS4
+/// pupils 203
+/// subject MATH all 203 1015 1 9:10 8:15 …      (code, group, entries, points sum, non-grades, grade:count…)
+/// measure all a8.sum:9876.5 pupils:203 …
+/// ```
 ///
 /// It reads the bytes in place, from a buffer lent by `withUnsafeBufferPointer` and valid only inside it: slicing an
 /// array per field would retain and release its storage for each of a national publication's millions of fields.
@@ -160,6 +168,33 @@ struct PartialAggregateLines {
 extension PartialAggregate {
     /// The pupils of a stored partial aggregate, from its header alone.
     public static func pupils(encoded bytes: [UInt8]) throws(DecodingFailure) -> Int {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(DecodingFailure) in try PartialAggregateLines(buffer).pupils }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(DecodingFailure) in
+            StoredAggregate.isBinary(bytes) ? try StoredAggregate(buffer).pupils : try PartialAggregateLines(buffer).pupils
+        }
+    }
+
+    /// The keyed form of an aggregate stored in the line format.
+    init(lines bytes: [UInt8]) throws(DecodingFailure) {
+        self = try bytes.withUnsafeBufferPointer { (buffer) throws(DecodingFailure) in
+            var lines = try PartialAggregateLines(buffer)
+            var aggregate = PartialAggregate(keyStage: lines.keyStage)
+            aggregate.pupils = lines.pupils
+            while let kind = try lines.next() {
+                switch kind {
+                case .subject:
+                    var tally = GradeTally()
+                    tally.entries = lines.entries
+                    tally.pointsSum = lines.pointsSum
+                    tally.nonGrades = lines.nonGrades
+                    for (code, count) in lines.pairs { tally.counts[lines.text(code)] = try lines.integer(count) }
+                    aggregate.subjects[lines.text(lines.subject), default: [:]][lines.text(lines.group)] = tally
+                case .measure:
+                    var tally = MeasureTally()
+                    for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
+                    aggregate.measures[lines.text(lines.group)] = tally
+                }
+            }
+            return aggregate
+        }
     }
 }

@@ -84,7 +84,7 @@ public struct PartialAggregate: Codable, Hashable, Sendable {
         do {
             try self.init(encoded: Self.encoded(from: submission))
         } catch {
-            preconditionFailure("a freshly encoded partial aggregate does not decode (line \(error.line))")
+            preconditionFailure("a freshly encoded partial aggregate does not decode (\(error.place))")
         }
     }
 

@@ -25,6 +25,7 @@ struct TableMerge {
     private(set) var schoolCount = 0
     private(set) var pupilCount = 0
     private var cells: [(column: Int, count: Int)] = []
+    private var columns: [Int] = []
     /// Per catalogue position, its grade codes in scale order (`gradeCodes[gradeCodeStart[p] ..< gradeCodeStart[p + 1]]`)
     /// and whether its scale has points: looked up for each of a publication's millions of grade counts without
     /// touching the catalogue's shared tables (reference-counted on each access).
@@ -111,52 +112,62 @@ struct TableMerge {
     /// One school's stored partial aggregate: its counts added to the current combination (its `families`, indices,
     /// until `endCombination`), its means to each of its families.
     mutating func add(_ school: School, families: [Int], stored: [UInt8]) throws {
+        guard StoredAggregate.isBinary(stored) else {
+            // Stored in the line format by an earlier version: read through the keyed form.
+            return try add(school, families: families, stored: PartialAggregate(encoded: stored).encoded())
+        }
         try stored.withUnsafeBufferPointer { buffer in
-            var lines = try PartialAggregateLines(buffer)
-            precondition(lines.keyStage == keyStage, "a contribution of another key stage")
+            var reader = try StoredAggregate(buffer)
+            precondition(reader.keyStage == keyStage, "a contribution of another key stage")
             schoolCount += 1
-            pupilCount += lines.pupils
-            var position = -1
-            var subjectCode: Range<Int> = 0..<0
-            while let kind = try lines.next() {
-                let slot = ShortCode(lines.bytes[lines.group]).flatMap { Self.groupSlots[$0] }
-                switch kind {
-                case .subject:
-                    // Lines come in subject order: look the code up once per subject.
-                    if position < 0 || !lines.bytes[subjectCode].elementsEqual(lines.bytes[lines.subject]) {
-                        subjectCode = lines.subject
-                        guard let found = catalogue.position(of: lines.bytes[lines.subject]) else {
-                            throw CatalogueError.unknownSubject(lines.text(lines.subject))
-                        }
-                        position = found
+            pupilCount += reader.pupils
+            let slots = reader.groups.map { ShortCode(buffer[$0]).flatMap { Self.groupSlots[$0] } }
+            for _ in 0..<(try reader.unsigned()) {
+                let code = try reader.string()
+                guard let position = catalogue.position(of: buffer[code]) else {
+                    throw CatalogueError.unknownSubject(reader.text(code))
+                }
+                // The stored grade codes → columns of the subject's scale (-1: not on it).
+                columns.removeAll(keepingCapacity: true)
+                let (first, end) = (gradeCodeStart[position], gradeCodeStart[position + 1])
+                for _ in 0..<(try reader.unsigned()) {
+                    let key = ShortCode(buffer[try reader.string()])
+                    var grade = first
+                    while grade < end, gradeCodes[grade] != key { grade += 1 }
+                    columns.append(grade < end ? grade - first : -1)
+                }
+                for _ in 0..<(try reader.unsigned()) {
+                    let group = try reader.group()
+                    let entries = try reader.unsigned()
+                    let pointsSum = try reader.double()
+                    _ = try reader.unsigned()  // non-grades: not published
+                    cells.removeAll(keepingCapacity: true)
+                    for column in columns {
+                        let count = try reader.unsigned()
+                        if count > 0, column >= 0 { cells.append((column, count)) }
                     }
-                    guard let slot else { continue }
-                    try addSubject(position, slot: slot, lines, school: school.urn)
-                case .measure:
-                    guard let slot else { continue }
-                    var tally = MeasureTally()
-                    for (name, value) in lines.pairs { tally.values[lines.text(name)] = try lines.double(value) }
-                    addMeasures(tally, slot: slot, school: school.urn, families: families)
+                    guard let slot = slots[group] else { continue }
+                    addSubject(position, slot: slot, entries: entries, pointsSum: pointsSum, school: school.urn)
                 }
             }
+            for _ in 0..<(try reader.unsigned()) {
+                let group = try reader.group()
+                var tally = MeasureTally()
+                for _ in 0..<(try reader.unsigned()) { tally.values[reader.text(try reader.string())] = try reader.double() }
+                guard let slot = slots[group] else { continue }
+                addMeasures(tally, slot: slot, school: school.urn, families: families)
+            }
+            try reader.finish()
         }
     }
 
-    private mutating func addSubject(_ position: Int, slot: Int, _ lines: PartialAggregateLines, school: URN) throws {
-        cells.removeAll(keepingCapacity: true)
-        let (first, end) = (gradeCodeStart[position], gradeCodeStart[position + 1])
-        for (code, count) in lines.pairs {
-            guard let key = ShortCode(lines.bytes[code]) else { continue }
-            var grade = first
-            while grade < end, gradeCodes[grade] != key { grade += 1 }
-            guard grade < end else { continue }
-            cells.append((grade - first, try lines.integer(count)))
-        }
-        if slot == 0, lines.entries > 0, hasPoints[position] {
+    /// The subject's counts of one pupil group (in `cells`).
+    private mutating func addSubject(_ position: Int, slot: Int, entries: Int, pointsSum: Double, school: URN) {
+        if slot == 0, entries > 0, hasPoints[position] {
             schoolFigures[catalogue.subjects[position].code, default: []].append(
-                SchoolFigure(school: school, value: lines.pointsSum / Double(lines.entries), base: lines.entries))
+                SchoolFigure(school: school, value: pointsSum / Double(entries), base: entries))
         }
-        combination.add(table: position, group: slot, family: 0, cells: cells, entries: lines.entries, pointsSum: lines.pointsSum)
+        combination.add(table: position, group: slot, family: 0, cells: cells, entries: entries, pointsSum: pointsSum)
     }
 
     private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int]) {
