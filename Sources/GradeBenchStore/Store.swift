@@ -43,6 +43,7 @@ public final class Store: Service, Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
+            await store.driver.waitUntilRunning()
             do {
                 let result = try await body(store)
                 await store.shutdown()

@@ -54,19 +54,54 @@ struct SubjectCounts {
     /// One school's counts of a table for one pupil group (`cells`: the non-zero ones, by column), added to one
     /// family (while merging, the school's combination of families: `add(_:into:)`).
     mutating func add(table: Int, group: Int, family: Int, cells: [(column: Int, count: Int)], entries: Int, pointsSum: Double) {
+        withBlock(table: table, family: family) { block in
+            for (column, count) in cells { block.add(group: group, column: column, count: count) }
+            block.finish(group: group, entries: entries, pointsSum: pointsSum)
+        }
+    }
+
+    /// One table's distributions of one family, written in place by the merge's inner loop: no array access (with its
+    /// uniqueness check) per count. Valid only inside `withBlock`.
+    struct TableBlock {
+        fileprivate let counters: UnsafeMutableBufferPointer<Int32>
+        fileprivate let pointsSums: UnsafeMutablePointer<Double>
+        fileprivate let present: UnsafeMutablePointer<Bool>
+        /// Counters per distribution: the table's cells, then its entries.
+        fileprivate let width: Int
+        fileprivate let stride: Int
+        fileprivate let keep: Int
+
+        /// One school's count in one cell of a pupil group's distribution.
+        func add(group: Int, column: Int, count: Int) {
+            precondition(column < width - 1, "a cell of the table")
+            SubjectCounts.add(Int32(count), to: counters, at: (group * width + column) * stride, keep: keep)
+        }
+
+        /// The school's entries and points sum of the group's distribution, after its cells.
+        func finish(group: Int, entries: Int, pointsSum: Double) {
+            SubjectCounts.add(Int32(entries), to: counters, at: (group * width + width - 1) * stride, keep: keep)
+            pointsSums[group] += pointsSum
+            present[group] = true
+        }
+    }
+
+    /// Lends `body` the table's block of one family (made on first sight).
+    mutating func withBlock<R>(table: Int, family: Int, _ body: (TableBlock) throws -> R) rethrows -> R {
         let (distributions, first) = block(table)
         let width = widths[table] + 1
-        let (stride, keep) = (stride, keep)
-        let distribution = family * groups + group
-        pointsSums[distributions + distribution] += pointsSum
-        present[distributions + distribution] = true
-        counters.withUnsafeMutableBufferPointer { counters in
-            let start = (first + distribution * width) * stride
-            for (column, count) in cells {
-                precondition(column < width - 1, "a cell of the table")
-                Self.add(Int32(count), to: counters, at: start + column * stride, keep: keep)
+        let (groups, stride, keep) = (groups, stride, keep)
+        return try counters.withUnsafeMutableBufferPointer { counters in
+            try pointsSums.withUnsafeMutableBufferPointer { pointsSums in
+                try present.withUnsafeMutableBufferPointer { present in
+                    let start = (first + family * groups * width) * stride
+                    return try body(
+                        TableBlock(
+                            counters: UnsafeMutableBufferPointer(rebasing: counters[start..<(start + groups * width * stride)]),
+                            pointsSums: pointsSums.baseAddress! + distributions + family * groups,
+                            present: present.baseAddress! + distributions + family * groups,
+                            width: width, stride: stride, keep: keep))
+                }
             }
-            Self.add(Int32(entries), to: counters, at: start + (width - 1) * stride, keep: keep)
         }
     }
 
@@ -118,7 +153,7 @@ struct SubjectCounts {
         }
     }
 
-    private static func add(_ value: Int32, to counters: UnsafeMutableBufferPointer<Int32>, at counter: Int, keep: Int) {
+    fileprivate static func add(_ value: Int32, to counters: UnsafeMutableBufferPointer<Int32>, at counter: Int, keep: Int) {
         guard value > 0 else { return }
         counters[counter] += value
         counters[counter + 1] += 1

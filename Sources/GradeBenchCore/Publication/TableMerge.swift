@@ -24,8 +24,9 @@ struct TableMerge {
     private(set) var schoolFigures: [String: [SchoolFigure]] = [:]
     private(set) var schoolCount = 0
     private(set) var pupilCount = 0
-    private var cells: [(column: Int, count: Int)] = []
     private var columns: [Int] = []
+    /// Per catalogue position, each school's mean points (group: all pupils), while merging; `schoolFigures` after.
+    private var subjectFigures: [[SchoolFigure]]
     /// Per catalogue position, its grade codes in scale order (`gradeCodes[gradeCodeStart[p] ..< gradeCodeStart[p + 1]]`)
     /// and whether its scale has points: looked up for each of a publication's millions of grade counts without
     /// touching the catalogue's shared tables (reference-counted on each access).
@@ -48,6 +49,7 @@ struct TableMerge {
         gradeCodeStart = catalogue.subjects.reduce(into: [0]) { $0.append($0.last! + $1.scale.grades.count) }
         gradeCodes = catalogue.subjects.flatMap { $0.scale.grades.map { ShortCode($0.code)! } }
         hasPoints = catalogue.subjects.map(\.scale.hasPoints)
+        subjectFigures = Array(repeating: [], count: catalogue.subjects.count)
     }
 
     /// `schools` (in URN order) merged one combination of families at a time, the combinations in up to four parts
@@ -99,6 +101,9 @@ struct TableMerge {
             for part in 1..<(bounds.count - 1) { merged.absorb(try results[part]!.get()) }
             return merged
         }
+        for (position, figures) in merged.subjectFigures.enumerated() where !figures.isEmpty {
+            merged.schoolFigures[catalogue.subjects[position].code] = figures
+        }
         for figure in merged.schoolFigures.keys { merged.schoolFigures[figure]!.sort { $0.school < $1.school } }
         return merged
     }
@@ -136,18 +141,27 @@ struct TableMerge {
                     while grade < end, gradeCodes[grade] != key { grade += 1 }
                     columns.append(grade < end ? grade - first : -1)
                 }
-                for _ in 0..<(try reader.unsigned()) {
-                    let group = try reader.group()
-                    let entries = try reader.unsigned()
-                    let pointsSum = try reader.double()
-                    _ = try reader.unsigned()  // non-grades: not published
-                    cells.removeAll(keepingCapacity: true)
-                    for column in columns {
-                        let count = try reader.unsigned()
-                        if count > 0, column >= 0 { cells.append((column, count)) }
+                let lines = try reader.unsigned()
+                let withPoints = hasPoints[position]
+                try combination.withBlock(table: position, family: 0) { block in
+                    for _ in 0..<lines {
+                        let group = try reader.group()
+                        let entries = try reader.unsigned()
+                        let pointsSum = try reader.double()
+                        _ = try reader.unsigned()  // non-grades: not published
+                        guard let slot = slots[group] else {
+                            for _ in columns { _ = try reader.unsigned() }
+                            continue
+                        }
+                        for column in columns {
+                            let count = try reader.unsigned()
+                            if count > 0, column >= 0 { block.add(group: slot, column: column, count: count) }
+                        }
+                        block.finish(group: slot, entries: entries, pointsSum: pointsSum)
+                        if slot == 0, entries > 0, withPoints {
+                            subjectFigures[position].append(SchoolFigure(school: school.urn, value: pointsSum / Double(entries), base: entries))
+                        }
                     }
-                    guard let slot = slots[group] else { continue }
-                    addSubject(position, slot: slot, entries: entries, pointsSum: pointsSum, school: school.urn)
                 }
             }
             for _ in 0..<(try reader.unsigned()) {
@@ -159,15 +173,6 @@ struct TableMerge {
             }
             try reader.finish()
         }
-    }
-
-    /// The subject's counts of one pupil group (in `cells`).
-    private mutating func addSubject(_ position: Int, slot: Int, entries: Int, pointsSum: Double, school: URN) {
-        if slot == 0, entries > 0, hasPoints[position] {
-            schoolFigures[catalogue.subjects[position].code, default: []].append(
-                SchoolFigure(school: school, value: pointsSum / Double(entries), base: entries))
-        }
-        combination.add(table: position, group: slot, family: 0, cells: cells, entries: entries, pointsSum: pointsSum)
     }
 
     private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int]) {
@@ -212,6 +217,7 @@ struct TableMerge {
             meanTallies[index]!.absorb(tally)
         }
         for (figure, values) in other.schoolFigures { schoolFigures[figure, default: []] += values }
+        for position in subjectFigures.indices { subjectFigures[position] += other.subjectFigures[position] }
         schoolCount += other.schoolCount
         pupilCount += other.pupilCount
     }

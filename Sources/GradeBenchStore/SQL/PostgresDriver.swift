@@ -4,12 +4,14 @@ import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// PostgreSQL through PostgresNIO's connection pool. The pool runs as a service (`run()`).
 final class PostgresDriver: SQLDriver {
     let dialect = SQLDialect.postgres
     let client: PostgresClient
     private let logger: Logger
+    private let running = Mutex(false)
 
     private init(client: PostgresClient, logger: Logger) {
         self.client = client
@@ -82,7 +84,17 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
-    func run() async throws { await client.run() }
+    func run() async throws {
+        running.withLock { $0 = true }
+        await client.run()
+    }
+
+    /// Leasing a connection before the pool runs works, but PostgresNIO then warns on the command's output.
+    func waitUntilRunning() async {
+        while !running.withLock({ $0 }) { await Task.yield() }
+        // `run()` marks itself running first thing; this leaves it the instructions between the two.
+        try? await Task.sleep(for: .milliseconds(1))
+    }
 
     func shutdown() async {}
 }

@@ -43,6 +43,12 @@ public protocol SQLDriver: Sendable {
     func withTransaction<T: Sendable>(_ body: (any SQLSession) async throws -> T) async throws -> T
     /// Keeps the driver's background work going until cancelled or shut down (a `Service`'s `run`).
     func run() async throws
+    /// Returns once `run()` has started (for commands, which run it next to their work).
+    func waitUntilRunning() async
     /// Releases connections.
     func shutdown() async
+}
+
+extension SQLDriver {
+    public func waitUntilRunning() async {}
 }
