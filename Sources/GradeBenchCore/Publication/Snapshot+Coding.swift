@@ -155,7 +155,7 @@ extension SnapshotContent: Decodable {
             json.key("pupils")
             json.number(pupils)
             json.key("ranks")
-            json.array(rankLists) { json, list in
+            json.array(rankLists, parts: 2) { json, list in
                 json.object { json in
                     json.key("family")
                     json.string(list.family)
@@ -185,7 +185,7 @@ extension SnapshotContent: Decodable {
             json.key("schools")
             json.number(schools)
             json.key("subjects")
-            json.array(subjects) { json, table in table.write(&json) }
+            json.array(subjects, parts: 2) { json, table in table.write(&json) }
         }
         return json.bytes
     }

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// A small JSON writer for the large documents GradeBench stores (snapshots, suppression reports): compact, keys
 /// written in the order the caller gives (callers give them sorted, so the same content is the same bytes), numbers as
 /// `JSONEncoder` writes them (integral doubles without `.0`), strings escaped as `JSONEncoder` escapes them. It is
@@ -74,6 +77,22 @@ struct JSONBytes {
             number(Int(value))
             return
         }
+        // One or two decimals (percentages, means): the digits of k ÷ 10 or k ÷ 100. That decimal is the value's
+        // shortest round-trip form, which is what `description` prints, without building a `String`.
+        if value.magnitude < 1e12 {
+            for (scale, places) in [(10.0, 1), (100.0, 2)] {
+                let scaled = (value * scale).rounded()
+                guard scaled / scale == value else { continue }
+                var digits = Int(scaled.magnitude)
+                if value < 0 { bytes.append(UInt8(ascii: "-")) }
+                number(digits / (places == 1 ? 10 : 100))
+                bytes.append(UInt8(ascii: "."))
+                digits %= places == 1 ? 10 : 100
+                if places == 2 { bytes.append(UInt8(ascii: "0") + UInt8(digits / 10)) }
+                bytes.append(UInt8(ascii: "0") + UInt8(digits % 10))
+                return
+            }
+        }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes += Array(text.utf8)
@@ -92,6 +111,27 @@ struct JSONBytes {
         case .value(let figure): number(figure)
         case .suppressed: string("c")
         }
+    }
+
+    /// An array of `elements` written in `parts` slices at once (on as many threads), then joined: the same bytes as
+    /// `array(elements, body)`.
+    mutating func array<T: Sendable>(_ elements: [T], parts: Int, _ body: @Sendable (inout JSONBytes, T) -> Void) {
+        let parts = max(1, min(parts, elements.count))
+        let slices = Mutex([Int: [UInt8]]())
+        let capacity = (bytes.capacity - bytes.count) / parts
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var json = JSONBytes(capacity: capacity)
+            json.array(elements[(elements.count * part / parts)..<(elements.count * (part + 1) / parts)], body)
+            slices.withLock { $0[part] = json.bytes }
+        }
+        open(UInt8(ascii: "["))
+        slices.withLock { slices in
+            for part in 0..<parts where slices[part]!.count > 2 {
+                separate()
+                bytes += slices[part]![1..<(slices[part]!.count - 1)]
+            }
+        }
+        close(UInt8(ascii: "]"))
     }
 
     private mutating func open(_ bracket: UInt8) {
