@@ -79,7 +79,7 @@ struct JSONBytes {
         }
         // One or two decimals (percentages, means): the digits of k ÷ 10 or k ÷ 100. That decimal is the value's
         // shortest round-trip form, which is what `description` prints, without building a `String`.
-        if value.magnitude < 1e12 {
+        if value != 0, value.magnitude < 1e12 {
             for (scale, places) in [(10.0, 1), (100.0, 2)] {
                 let scaled = (value * scale).rounded()
                 guard scaled / scale == value else { continue }
