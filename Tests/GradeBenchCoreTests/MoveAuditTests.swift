@@ -81,4 +81,16 @@ struct MoveAuditTests {
         let interval = model.intervals(suppressed: Set((0..<model.cellCount).filter { unknown[$0] }.map(model.cell)))[model.cell(pinned)]!
         #expect((interval.upper ?? .infinity) - interval.lower < Double(Self.width), "the simplex pins it too")
     }
+
+    /// What earlier rounds showed is kept while suppression only grows, and forgotten as soon as a cell that was
+    /// unknown is published again (its proof may have passed through that cell).
+    @Test func auditMemoryForgetsWhenACellIsPublishedAgain() {
+        var memory = AuditMemory()
+        memory.begin(unknown: [true, false, true])
+        memory.shown[0] = .byMoves
+        memory.begin(unknown: [true, true, true])
+        #expect(memory.shown == [.byMoves, nil, nil])
+        memory.begin(unknown: [true, true, false])
+        #expect(memory.shown == [nil, nil, nil])
+    }
 }

@@ -205,12 +205,12 @@ struct LinkModel {
     /// Also returns, when the relation-by-relation check needs nothing more, how the protected cells (true count ≥ 1)
     /// were shown safe: by the simplex, by moves (components larger than `auditLimit`), or relation by relation only.
     ///
-    /// `audited` holds the components the full audit has found safe in earlier rounds: the same unknown cells give the
-    /// same system and the same verdict (a component changes whenever a cell linked to it is suppressed), so they are
-    /// not solved again.
+    /// `memory` carries what earlier rounds over the same tables showed (`AuditMemory`): components found safe are not
+    /// audited again, and cells already shown safe are not searched or solved for again.
     func additions(
-        unknown: [Bool], protected: [Bool], width: Double, audited: inout [[Int]: SuppressionReport.Audit]
+        unknown: [Bool], protected: [Bool], width: Double, memory: inout AuditMemory
     ) -> (cells: [Int], audit: SuppressionReport.Audit) {
+        memory.begin(unknown: unknown)
         func publishable(_ cell: Int) -> Bool { !unknown[cell] && !isDifference[distributionOf[cell]] && values[cell] > 0 }
         // A true zero discloses no pupil (published distributions publish them): only counts of at least one pupil
         // need an interval.
@@ -253,7 +253,7 @@ struct LinkModel {
         var audit = SuppressionReport.Audit()
         var search: MoveSearch?
         for component in components(unknown) where component.contains(where: needsInterval) {
-            if let known = audited[component] {
+            if let known = memory.audited[component] {
                 audit.add(known)
                 continue
             }
@@ -262,18 +262,35 @@ struct LinkModel {
             var failing: Int?
             if component.count > Self.auditLimit {
                 // Too large for the simplex: moves, and relation by relation (above) for the cells they do not reach.
-                if search == nil { search = MoveSearch(self, unknown: unknown) }
-                let proven = provenByMoves(cells, width: Int(width.rounded(.up)), search: &search!)
-                found.byMoves = proven.values.filter { $0 }.count
-                found.relationOnly = cells.count - found.byMoves
+                let pending = cells.filter { memory.shown[$0] == nil }
+                if !pending.isEmpty {
+                    if search == nil { search = MoveSearch(self, unknown: unknown) }
+                    for (cell, shown) in provenByMoves(pending, width: Int(width.rounded(.up)), search: &search!) where shown {
+                        memory.shown[cell] = .byMoves
+                    }
+                }
+                found.byBounds = cells.filter { memory.shown[$0] == .byBounds }.count
+                found.byMoves = cells.filter { memory.shown[$0] == .byMoves }.count
+                found.relationOnly = cells.count - found.byBounds - found.byMoves
             } else {
-                let bounds = linearBounds(component, unknown: unknown)
-                let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
-                failing = cells.first { !bounds.spans(position[$0]!, atLeast: width, truth: Double(values[$0])) }
-                found.byBounds = cells.count
+                // Cells shown safe in an earlier round still are, so the first failing cell is the same.
+                let pending = cells.filter { memory.shown[$0] == nil }
+                if !pending.isEmpty {
+                    let bounds = linearBounds(component, unknown: unknown)
+                    let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+                    for cell in pending {
+                        guard bounds.spans(position[cell]!, atLeast: width, truth: Double(values[cell])) else {
+                            failing = cell
+                            break
+                        }
+                        memory.shown[cell] = .byBounds
+                    }
+                }
+                found.byBounds = cells.filter { memory.shown[$0] == .byBounds }.count
+                found.byMoves = cells.filter { memory.shown[$0] == .byMoves }.count
             }
             guard let cell = failing else {
-                audited[component] = found
+                memory.audited[component] = found
                 audit.add(found)
                 continue
             }
@@ -318,5 +335,28 @@ struct LinkModel {
         var groups: [Int: [Int]] = [:]
         for cell in 0..<cellCount where unknown[cell] { groups[root(cell), default: []].append(cell) }
         return groups.keys.sorted().map { groups[$0]! }
+    }
+}
+
+/// What the audit of one subject's linked tables showed in earlier suppression rounds.
+///
+/// Suppressing more only widens what an attacker can derive. A published value that becomes unknown turns a constant
+/// of the attacker's system into a variable (every old solution is still one), and a lower bound can only drop (a
+/// distribution whose entries are withheld may be empty). So a cell shown safe — by the simplex, or by a move through
+/// unknown cells within their bounds — stays safe while every unknown cell of that round is still unknown. If one is
+/// not (re-protecting a distribution published a cell it had withheld), everything shown is forgotten.
+struct AuditMemory {
+    /// Components found safe: the same unknown cells give the same system and the same verdict.
+    var audited: [[Int]: SuppressionReport.Audit] = [:]
+    enum Proof { case byBounds, byMoves }
+    /// Per cell, how it was shown safe in an earlier round (`nil`: not yet).
+    var shown: [Proof?] = []
+    private var unknown: [Bool] = []
+
+    mutating func begin(unknown now: [Bool]) {
+        if shown.count != now.count || zip(unknown, now).contains(where: { $0 && !$1 }) {
+            shown = Array(repeating: nil, count: now.count)
+        }
+        unknown = now
     }
 }

@@ -59,10 +59,10 @@ public struct SuppressionReport: Hashable, Sendable {
     public struct Audit: Hashable, Sendable {
         /// Shown by moves through hidden cells (`LinkModel.provenByMoves`).
         public var byMoves = 0
-        /// Shown by the simplex (`LinearBounds`): components of up to `LinkModel.auditLimit` unknown cells.
+        /// Shown by the simplex (`LinearBounds`), in a component of up to `LinkModel.auditLimit` unknown cells (in the
+        /// last suppression round, or an earlier one: what was shown then still holds, `AuditMemory`).
         public var byBounds = 0
-        /// Only in reports stored before every linked component was audited: cells of components too large for the
-        /// simplex, then checked relation by relation only.
+        /// Cells of components too large for the simplex that no move reached: checked relation by relation only.
         public var relationOnly = 0
 
         public init(byMoves: Int = 0, byBounds: Int = 0, relationOnly: Int = 0) {

@@ -56,7 +56,7 @@ public struct SubjectProtection: Sendable {
             let kept = outcomes.compactMap { $0 }
             return (kept.map(\.table), kept.flatMap { $0.report.sorted { $0.cell < $1.cell } }, audit)
         }
-        var audited: [[Int]: SuppressionReport.Audit] = [:]
+        var memory = AuditMemory()
         while true {
             for number in changed {
                 outcomes[number] = control.protect(
@@ -73,7 +73,7 @@ public struct SubjectProtection: Sendable {
                 for cell in first...model.entries(ofDistribution: number) where unknown[cell] { protected[cell] = true }
             }
             let (additions, audit) = model.additions(
-                unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth), audited: &audited)
+                unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth), memory: &memory)
             guard !additions.isEmpty else { return finished(audit) }
             changed = []
             for cell in additions {
