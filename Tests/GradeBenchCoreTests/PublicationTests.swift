@@ -203,6 +203,12 @@ struct PublicationTests {
         }
     }
 
+    /// No contributing school merges into empty tables (the service refuses to publish them; Core must not fail).
+    @Test func noSchoolsMergeIntoEmptyTables() throws {
+        let tables = try BenchmarkTables(keyStage: .ks4, contributions: [], catalogue: .standard, coalition: 2)
+        #expect(tables.distributions.isEmpty && tables.schoolCount == 0 && tables.pupilCount == 0)
+    }
+
     /// The release guard's digest of a snapshot reads back as it was written, registry values with a tab, a newline or
     /// a backslash included, and still names the same tables.
     @Test func releaseGuardDigestRoundTrips() throws {

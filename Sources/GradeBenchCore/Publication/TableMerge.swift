@@ -59,7 +59,37 @@ struct TableMerge {
         schools: [School], families: [[Int]], keyStage: KeyStage, catalogue: SubjectCatalogue, familyCount: Int, coalition: Int,
         aggregate: @Sendable (School) throws -> [UInt8]
     ) throws -> TableMerge {
-        // Schools with the same families share one combination, numbered in order of first sight.
+        let (combinations, members) = Self.combinations(families)
+        let runs = Self.parts(members, schools: schools.count)
+        let results = Mutex([Int: Result<TableMerge, any Error>]())
+        DispatchQueue.concurrentPerform(iterations: runs.count) { part in
+            var merge = TableMerge(keyStage: keyStage, catalogue: catalogue, families: familyCount, coalition: coalition)
+            let result = Result { () throws -> TableMerge in
+                for number in runs[part] {
+                    for index in members[number] {
+                        try merge.add(schools[index], families: combinations[number], stored: aggregate(schools[index]))
+                    }
+                    merge.endCombination(families: combinations[number])
+                }
+                return merge
+            }
+            results.withLock { $0[part] = result }
+        }
+        var merged = try results.withLock { results in
+            var merged = try results[0]!.get()
+            for part in 1..<runs.count { merged.absorb(try results[part]!.get()) }
+            return merged
+        }
+        for (position, figures) in merged.subjectFigures.enumerated() where !figures.isEmpty {
+            merged.schoolFigures[catalogue.subjects[position].code] = figures
+        }
+        for figure in merged.schoolFigures.keys { merged.schoolFigures[figure]!.sort { $0.school < $1.school } }
+        return merged
+    }
+
+    /// Schools with the same families share one combination, numbered in order of first sight: each combination's
+    /// families and its schools (indices, in order).
+    private static func combinations(_ families: [[Int]]) -> (families: [[Int]], schools: [[Int]]) {
         var combinations: [[Int]] = []
         var members: [[Int]] = []
         var numbers: [[Int]: Int] = [:]
@@ -72,40 +102,20 @@ struct TableMerge {
                 members.append([index])
             }
         }
-        // Consecutive combinations, about the same number of schools in each part.
-        let parts = max(1, min(4, schools.count / 250, combinations.count))
+        return (combinations, members)
+    }
+
+    /// Up to four runs of consecutive combinations with about the same number of schools in each.
+    private static func parts(_ members: [[Int]], schools: Int) -> [Range<Int>] {
+        let parts = max(1, min(4, schools / 250, members.count))
         var bounds = [0]
         var counted = 0
-        for (number, schools) in members.enumerated() {
-            counted += schools.count
-            if bounds.count < parts, counted * parts >= families.count * bounds.count { bounds.append(number + 1) }
+        for (number, members) in members.enumerated() {
+            counted += members.count
+            if bounds.count < parts, counted * parts >= schools * bounds.count { bounds.append(number + 1) }
         }
-        if bounds.last != combinations.count { bounds.append(combinations.count) }
-        let (runs, lists, schoolsOf) = (bounds, combinations, members)
-        let results = Mutex([Int: Result<TableMerge, any Error>]())
-        DispatchQueue.concurrentPerform(iterations: runs.count - 1) { part in
-            var merge = TableMerge(keyStage: keyStage, catalogue: catalogue, families: familyCount, coalition: coalition)
-            let result = Result { () throws -> TableMerge in
-                for number in runs[part]..<runs[part + 1] {
-                    for index in schoolsOf[number] {
-                        try merge.add(schools[index], families: lists[number], stored: aggregate(schools[index]))
-                    }
-                    merge.endCombination(families: lists[number])
-                }
-                return merge
-            }
-            results.withLock { $0[part] = result }
-        }
-        var merged = try results.withLock { results in
-            var merged = try results[0]!.get()
-            for part in 1..<(bounds.count - 1) { merged.absorb(try results[part]!.get()) }
-            return merged
-        }
-        for (position, figures) in merged.subjectFigures.enumerated() where !figures.isEmpty {
-            merged.schoolFigures[catalogue.subjects[position].code] = figures
-        }
-        for figure in merged.schoolFigures.keys { merged.schoolFigures[figure]!.sort { $0.school < $1.school } }
-        return merged
+        if bounds.count == 1 || bounds.last != members.count { bounds.append(members.count) }  // at least one run
+        return zip(bounds, bounds.dropFirst()).map { $0..<$1 }
     }
 
     /// The current combination's counts added to each of its `families`, ready for the next combination.
