@@ -1,6 +1,6 @@
-/// Reads the line format that earlier versions stored partial aggregates in (before 2026-12-01), a line at a time, without building
-/// strings or dictionaries: each line's fields are byte ranges, its numbers parsed in place. Only the keyed form
-/// reads it (`PartialAggregate(encoded:)`); the stored form is now binary (`PartialAggregate+Encoding.swift`).
+/// Reads the line format that earlier versions stored partial aggregates in (before 2026-12-01), a line at a time,
+/// without building strings or dictionaries: each line's fields are byte ranges, its numbers parsed in place. Only the
+/// keyed form reads it (`PartialAggregate(encoded:)`); the stored form is now binary (`PartialAggregate+Encoding.swift`).
 ///
 /// ```
 /// gradebench-partial 1

@@ -260,21 +260,17 @@ struct LinkModel {
             var found = SuppressionReport.Audit()
             let cells = component.filter(needsInterval)
             var failing: Int?
+            // Cells shown safe in an earlier round still are (so a small component's first failing cell is the same).
+            let pending = cells.filter { memory.shown[$0] == nil }
             if component.count > Self.auditLimit {
                 // Too large for the simplex: moves, and relation by relation (above) for the cells they do not reach.
-                let pending = cells.filter { memory.shown[$0] == nil }
                 if !pending.isEmpty {
                     if search == nil { search = MoveSearch(self, unknown: unknown) }
                     for (cell, shown) in provenByMoves(pending, width: Int(width.rounded(.up)), search: &search!) where shown {
                         memory.shown[cell] = .byMoves
                     }
                 }
-                found.byBounds = cells.filter { memory.shown[$0] == .byBounds }.count
-                found.byMoves = cells.filter { memory.shown[$0] == .byMoves }.count
-                found.relationOnly = cells.count - found.byBounds - found.byMoves
             } else {
-                // Cells shown safe in an earlier round still are, so the first failing cell is the same.
-                let pending = cells.filter { memory.shown[$0] == nil }
                 if !pending.isEmpty {
                     let bounds = linearBounds(component, unknown: unknown)
                     let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
@@ -286,9 +282,10 @@ struct LinkModel {
                         memory.shown[cell] = .byBounds
                     }
                 }
-                found.byBounds = cells.filter { memory.shown[$0] == .byBounds }.count
-                found.byMoves = cells.filter { memory.shown[$0] == .byMoves }.count
             }
+            found.byBounds = cells.filter { memory.shown[$0] == .byBounds }.count
+            found.byMoves = cells.filter { memory.shown[$0] == .byMoves }.count
+            if component.count > Self.auditLimit { found.relationOnly = cells.count - found.byBounds - found.byMoves }
             guard let cell = failing else {
                 memory.audited[component] = found
                 audit.add(found)
