@@ -37,7 +37,9 @@ struct DisclosurePropertyTests {
     }
 
     /// 3–14 schools; each school's size (tiny to dominant) scales its counts; pp=Y pupils are skewed to a few grades.
-    static let collections = Gen.int(in: 0...Int.max).array(of: 3...14).map { seeds in
+    static let collections = Gen.int(in: 0...Int.max).array(of: 3...14).map(collection)
+
+    static func collection(_ seeds: [Int]) -> Collection {
         Collection(
             schools: seeds.map { seed in
                 var state = UInt64(truncatingIfNeeded: seed) | 1
@@ -59,13 +61,39 @@ struct DisclosurePropertyTests {
         await propertyCheck(count: 12, input: Self.collections) { collection in Self.check(collection) }
     }
 
-    static func check(_ collection: Collection) {
+    /// The same with up to 32 schools, every linked component of more than 12 hidden cells treated as too large to
+    /// solve whole, as the largest national ones are: the audit's moves and its simplex over each cell's
+    /// neighbourhood must still leave no interval narrower than 10.
+    @Test func protectedByPartsDiscloseNoSmallCounts() async {
+        let collections = Gen.int(in: 0...Int.max).array(of: 3...32).map(Self.collection)
+        await propertyCheck(count: 12, input: collections) { collection in Self.check(collection, auditLimit: 12) }
+    }
+
+    /// Sixteen schools where moves alone (the audit before December 2026, for large components) left South's pp=N
+    /// grade 9 count pinned exactly, every relation on its own looking wide: found by searching generated collections.
+    @Test func aLargeComponentAuditedByPartsPinsNothing() {
+        let seeds = [
+            4_213_781_754_542_712_844, 3_761_966_685_952_859_654, 1_301_761_425_998_561_581, 1_718_030_775_034_751_036,
+            3_089_723_332_514_502_209, 2_045_818_279_323_895_895, 1_714_203_475_205_218_410, 2_212_452_225_752_492_277,
+            2_124_442_425_722_174_918, 1_910_602_698_568_103_352, 733_456_946_655_508_855, 705_404_984_738_218_814,
+            425_203_373_562_581_915, 2_719_289_769_235_363_625, 1_314_785_889_560_938_836, 2_308_189_774_118_580_247,
+        ]
+        Self.check(Self.collection(seeds), auditLimit: 12)
+    }
+
+    static func check(_ collection: Collection, auditLimit: Int = LinkModel.auditLimit) {
         guard let tables = try? BenchmarkTables(keyStage: .ks4, contributions: collection.contributions, catalogue: .standard, coalition: 2)
         else {
             Issue.record("tables failed")
             return
         }
-        let published = SubjectProtection(control: Self.control).protect(tables.distributions).published
+        var protection = SubjectProtection(control: Self.control)
+        protection.auditLimit = auditLimit
+        let outcome = protection.protectLinked(tables.distributions)
+        let published = Dictionary(uniqueKeysWithValues: outcome.published.map { ($0.key, $0) })
+        // Every protected cell's exact interval, from everything published at once, is at least 10 wide.
+        #expect(LinkedSuppressionTests.narrowIntervals(tables, published, control: Self.control) == [])
+        #expect(outcome.audit.relationOnly == 0)
         // Raw per-school counts for every cell, to check thresholds and the p% rule without the code under test.
         var raw: [DistributionKey: [[Int]]] = [:]  // key → per school → grade counts + entries
         for contribution in collection.contributions {
@@ -112,6 +140,6 @@ struct DisclosurePropertyTests {
             }
         }
         // Deterministic: the same input protects to the same output.
-        #expect(SubjectProtection(control: Self.control).protect(tables.distributions).published == published)
+        #expect(protection.protect(tables.distributions).published == published)
     }
 }

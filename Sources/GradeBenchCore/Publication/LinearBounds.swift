@@ -12,6 +12,11 @@ struct LinearBounds {
     private var basis: [Int]
     private var rows: Int
     private let lower: [Double]
+    /// The kept rows as given (each row's coefficients over the variables, row-major), and which given row each is:
+    /// for the shadow prices (`prices(of:)`).
+    private let kept: [Double]
+    private let keptRows: [Int]
+    private let givenRows: Int
     let variableCount: Int
     private var width: Int { variableCount + 1 }
 
@@ -63,6 +68,63 @@ struct LinearBounds {
         tableau = reduced
         self.basis = kept.map { basis[$0] }
         rows = kept.count
+        self.kept = kept.flatMap { coefficients[$0] }
+        keptRows = kept
+        givenRows = m
+    }
+
+    /// Per given row, how much the least and the greatest value of `y[variable]` move per unit of that row's
+    /// right-hand side (the shadow prices at each optimum; zero for a redundant row), and the two values.
+    ///
+    /// A published cell that becomes unknown adds a variable whose column is its coefficients in the rows; where its
+    /// column's price `Σ price × coefficient` is not zero, letting it vary moves the optimum, so the interval widens.
+    /// (At a degenerate optimum the prices are one choice among several.)
+    func prices(of variable: Int) -> (least: [Double], most: [Double]) {
+        var result: [[Double]] = []
+        for direction in [1.0, -1.0] {
+            var objective = [Double](repeating: 0, count: variableCount)
+            objective[variable] = direction
+            var t = tableau
+            var b = basis
+            var prices = [Double](repeating: 0, count: givenRows)
+            // Unbounded: no price limits it.
+            if Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width) != nil,
+                let dual = Self.solveTransposed(basis: b, kept: kept, width: variableCount, cost: b.map { objective[$0] })
+            {
+                // The objective is ±y[variable]; report the price of the value itself, for the least and the greatest.
+                for (row, given) in keptRows.enumerated() { prices[given] = dual[row] * direction }
+            }
+            result.append(prices)
+        }
+        return (result[0], result[1])
+    }
+
+    /// Solves `Bᵀ y = cost`, where column `i` of `B` is column `basis[i]` of the row-major `kept` rows (Gaussian
+    /// elimination with partial pivoting); `nil` when `B` is singular.
+    private static func solveTransposed(basis: [Int], kept: [Double], width: Int, cost: [Double]) -> [Double]? {
+        let m = basis.count
+        // M = Bᵀ: M[i][k] = kept[k][basis[i]], with the right-hand side as a last column.
+        var a = [Double](repeating: 0, count: m * (m + 1))
+        for i in 0..<m {
+            for k in 0..<m { a[i * (m + 1) + k] = kept[k * width + basis[i]] }
+            a[i * (m + 1) + m] = cost[i]
+        }
+        for column in 0..<m {
+            var pivot = column
+            for i in column..<m where abs(a[i * (m + 1) + column]) > abs(a[pivot * (m + 1) + column]) { pivot = i }
+            guard abs(a[pivot * (m + 1) + column]) > epsilon else { return nil }
+            if pivot != column {
+                for j in 0...m { a.swapAt(pivot * (m + 1) + j, column * (m + 1) + j) }
+            }
+            let divisor = a[column * (m + 1) + column]
+            for j in column...m { a[column * (m + 1) + j] /= divisor }
+            for i in 0..<m where i != column {
+                let factor = a[i * (m + 1) + column]
+                guard factor != 0 else { continue }
+                for j in column...m { a[i * (m + 1) + j] -= factor * a[column * (m + 1) + j] }
+            }
+        }
+        return (0..<m).map { a[$0 * (m + 1) + m] }
     }
 
     /// The least and greatest value `y[variable]` can take (`nil` for greatest when unbounded).

@@ -159,13 +159,27 @@ struct LinkModel {
         return cell != entries && !unknown[entries] && !isDifference[distribution] ? 1 : 0
     }
 
+    /// The attacker's system over one component's unknown cells: the simplex over it, each cell's variable, and the
+    /// relation behind each row.
+    struct ComponentSystem {
+        let bounds: LinearBounds
+        let position: [Int: Int]
+        let relations: [Int]
+    }
+
     private func linearBounds(_ component: [Int], unknown: [Bool]) -> LinearBounds {
+        componentSystem(component, unknown: unknown).bounds
+    }
+
+    func componentSystem(_ component: [Int], unknown: [Bool]) -> ComponentSystem {
         let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
         var rows: [[Double]] = []
         var rightHandSide: [Double] = []
         var seen: Set<Int> = []
+        var order: [Int] = []
         for cell in component {
             for relation in relations(of: cell) where seen.insert(relation).inserted {
+                order.append(relation)
                 var row = [Double](repeating: 0, count: component.count)
                 var constant = 0.0
                 for term in terms(relation) {
@@ -179,14 +193,34 @@ struct LinkModel {
         }
         guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: component.map { lowerBound($0, unknown: unknown) })
         else { preconditionFailure("the true values do not satisfy the tables' own relations") }
-        return bounds
+        return ComponentSystem(bounds: bounds, position: position, relations: order)
     }
 
-    /// Linked components with more unknown cells than this are not solved by the simplex, which grows with the cube of
-    /// a component's size (the largest components, a niche subject withheld in most families, are made of whole
-    /// withheld distributions). Their cells are shown safe by moves (`provenByMoves`) where the search finds them; the
-    /// rest are checked relation by relation only, and counted for the DPO's report (`Audit.relationOnly`).
+    /// The published cell to suppress so that `cell`'s interval widens: the smallest published cell, in a relation of
+    /// the component, whose column has a non-zero shadow price at either end of the interval (`LinearBounds.prices`).
+    /// The smallest published cell merely linked with `cell` often lies outside whatever binds the interval, and
+    /// suppressing it changes nothing.
+    private func widening(_ cell: Int, in system: ComponentSystem, publishable: (Int) -> Bool) -> Int? {
+        let (least, most) = system.bounds.prices(of: system.position[cell]!)
+        var price: [Int: (least: Double, most: Double)] = [:]
+        for (row, relation) in system.relations.enumerated() where least[row] != 0 || most[row] != 0 {
+            for term in terms(relation) where publishable(termCell[term]) {
+                let sign = Double(termSign[term])
+                price[termCell[term], default: (0, 0)].least += sign * least[row]
+                price[termCell[term], default: (0, 0)].most += sign * most[row]
+            }
+        }
+        return smallest(price.filter { abs($0.value.least) > 1e-9 || abs($0.value.most) > 1e-9 }.keys)
+    }
+
+    /// Linked components with more unknown cells than this get moves first (`provenByMoves`), the simplex only for
+    /// the cells the moves do not reach: the simplex grows with the cube of a component's size (the largest
+    /// components, a niche subject withheld in most families, are made of whole withheld distributions).
     static let auditLimit = 160
+    /// Components with more unknown cells than this are not solved by the simplex at all (its dense tableau would not
+    /// fit the time): moves, and relation by relation for the cells they do not reach, counted in the DPO's report
+    /// (`Audit.relationOnly`). No national component comes near it; a tiny collection, almost wholly withheld, can.
+    static let exactLimit = 1_500
 
     /// The next cells to suppress, or none when every protected cell is safe.
     ///
@@ -198,17 +232,18 @@ struct LinkModel {
     /// known sum S, so a protected one among k lies within an interval no wider than S less the others' lower bounds
     /// less its own. Where that is narrower than `width` (one lone unknown cell: width 0 — a group less its
     /// complement, a family less the others), the relation's smallest non-zero published cell is added. Only when no
-    /// relation needs more does the audit run over everything at once (`LinearBounds`): in each linked component, for
-    /// the first protected cell whose interval is narrower than `width`, the smallest non-zero published cell of a
-    /// relation it is in is added (else one linked with the component; failing that, a linked distribution is
-    /// withheld).
+    /// relation needs more does the audit run over everything at once: in each linked component (entries cells
+    /// first), moves where it is large, then the exact interval (`LinearBounds`) of each cell not yet shown safe. For
+    /// the first cell narrower than `width`, the smallest published cell that widens it is added (`widening`: a
+    /// non-zero shadow price); failing that, the smallest one in a relation it is in, else one linked with the
+    /// component, else a linked distribution is withheld.
     /// Also returns, when the relation-by-relation check needs nothing more, how the protected cells (true count ≥ 1)
-    /// were shown safe: by the simplex, by moves (components larger than `auditLimit`), or relation by relation only.
+    /// were shown safe: by the simplex, by moves, or relation by relation only (components above `exactLimit`).
     ///
     /// `memory` carries what earlier rounds over the same tables showed (`AuditMemory`): components found safe are not
     /// audited again, and cells already shown safe are not searched or solved for again.
     func additions(
-        unknown: [Bool], protected: [Bool], width: Double, memory: inout AuditMemory
+        unknown: [Bool], protected: [Bool], width: Double, memory: inout AuditMemory, limit: Int = auditLimit
     ) -> (cells: [Int], audit: SuppressionReport.Audit) {
         memory.begin(unknown: unknown)
         func publishable(_ cell: Int) -> Bool { !unknown[cell] && !isDifference[distributionOf[cell]] && values[cell] > 0 }
@@ -259,43 +294,46 @@ struct LinkModel {
             }
             var found = SuppressionReport.Audit()
             let cells = component.filter(needsInterval)
-            var failing: Int?
             // Cells shown safe in an earlier round still are (so a small component's first failing cell is the same).
-            let pending = cells.filter { memory.shown[$0] == nil }
-            if component.count > Self.auditLimit {
-                // Too large for the simplex: moves, and relation by relation (above) for the cells they do not reach.
-                if !pending.isEmpty {
-                    if search == nil { search = MoveSearch(self, unknown: unknown) }
-                    for (cell, shown) in provenByMoves(pending, width: Int(width.rounded(.up)), search: &search!) where shown {
-                        memory.shown[cell] = .byMoves
-                    }
+            // Totals first: a distribution's entries bound every count in it, so an entries cell too narrow is mended
+            // before its counts, which cannot be wider than it.
+            let pending = cells.filter { memory.shown[$0] == nil && isEntries($0) } + cells.filter { memory.shown[$0] == nil && !isEntries($0) }
+            if component.count > limit, !pending.isEmpty {
+                // Large: moves first (far cheaper than the simplex, and they settle most cells).
+                if search == nil { search = MoveSearch(self, unknown: unknown) }
+                for (cell, shown) in provenByMoves(pending, width: Int(width.rounded(.up)), search: &search!) where shown {
+                    memory.shown[cell] = .byMoves
                 }
-            } else {
-                if !pending.isEmpty {
-                    let bounds = linearBounds(component, unknown: unknown)
-                    let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
-                    for cell in pending {
-                        guard bounds.spans(position[cell]!, atLeast: width, truth: Double(values[cell])) else {
-                            failing = cell
-                            break
-                        }
-                        memory.shown[cell] = .byBounds
+            }
+            var system: ComponentSystem?
+            var failing: Int?
+            if component.count <= Self.exactLimit {
+                for cell in pending where memory.shown[cell] == nil {
+                    if system == nil { system = componentSystem(component, unknown: unknown) }
+                    guard system!.bounds.spans(system!.position[cell]!, atLeast: width, truth: Double(values[cell])) else {
+                        failing = cell
+                        break
                     }
+                    memory.shown[cell] = .byBounds
                 }
             }
             found.byBounds = cells.filter { memory.shown[$0] == .byBounds }.count
             found.byMoves = cells.filter { memory.shown[$0] == .byMoves }.count
-            if component.count > Self.auditLimit { found.relationOnly = cells.count - found.byBounds - found.byMoves }
-            guard let cell = failing else {
+            guard let cell = failing, let system else {
+                found.relationOnly = cells.count - found.byBounds - found.byMoves
                 memory.audited[component] = found
                 audit.add(found)
                 continue
             }
             func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relations(of: $0).flatMap { terms($0).map { termCell[$0] } } } }
-            if let next = smallest(linked([cell]).filter(publishable)) ?? smallest(linked(component).filter(publishable))
-                ?? withholdable(component, unknown: unknown)
+            if let next = widening(cell, in: system, publishable: publishable) ?? smallest(linked([cell]).filter(publishable))
+                ?? smallest(linked(component).filter(publishable)) ?? withholdable(component, unknown: unknown)
             {
                 choose(next)
+            } else {
+                // Everything linked is withheld already: nothing more can widen the interval. Counted for the DPO.
+                found.relationOnly = cells.count - found.byBounds - found.byMoves
+                audit.add(found)
             }
         }
         return (chosen, audit)
@@ -357,3 +395,4 @@ struct AuditMemory {
         unknown = now
     }
 }
+

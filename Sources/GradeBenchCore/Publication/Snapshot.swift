@@ -59,10 +59,12 @@ public struct SuppressionReport: Hashable, Sendable {
     public struct Audit: Hashable, Sendable {
         /// Shown by moves through hidden cells (`LinkModel.provenByMoves`).
         public var byMoves = 0
-        /// Shown by the simplex (`LinearBounds`), in a component of up to `LinkModel.auditLimit` unknown cells (in the
-        /// last suppression round, or an earlier one: what was shown then still holds, `AuditMemory`).
+        /// Shown by the simplex (`LinearBounds`), the attacker's exact interval over the whole component (in the last
+        /// suppression round, or an earlier one: what was shown then still holds, `AuditMemory`).
         public var byBounds = 0
-        /// Cells of components too large for the simplex that no move reached: checked relation by relation only.
+        /// Cells checked relation by relation only: in a component above `LinkModel.exactLimit` that no move
+        /// reached, or failing with nothing linked left to withhold. (Reports stored before December 2026 count here
+        /// every cell of a component above 160 cells that no move reached.)
         public var relationOnly = 0
 
         public init(byMoves: Int = 0, byBounds: Int = 0, relationOnly: Int = 0) {

@@ -10,6 +10,8 @@
 /// suppressed too (or, if only totals remain, a linked distribution is withheld), and the audit runs again.
 public struct SubjectProtection: Sendable {
     public let control: DisclosureControl
+    /// The largest linked component the audit solves whole (`LinkModel.auditLimit`; tests lower it).
+    var auditLimit = LinkModel.auditLimit
 
     public init(control: DisclosureControl) {
         self.control = control
@@ -73,7 +75,8 @@ public struct SubjectProtection: Sendable {
                 for cell in first...model.entries(ofDistribution: number) where unknown[cell] { protected[cell] = true }
             }
             let (additions, audit) = model.additions(
-                unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth), memory: &memory)
+                unknown: unknown, protected: protected, width: Double(control.policy.minimumIntervalWidth), memory: &memory,
+                limit: auditLimit)
             guard !additions.isEmpty else { return finished(audit) }
             changed = []
             for cell in additions {
