@@ -12,20 +12,20 @@ struct LinearBounds {
     private var basis: [Int]
     private var rows: Int
     private let lower: [Double]
-    /// The kept rows as given (each row's coefficients over the variables, row-major), and which given row each is:
-    /// for the shadow prices (`prices(of:)`).
-    private let kept: [Double]
-    private let keptRows: [Int]
-    private let givenRows: Int
+    /// Variables that stay at their lower bound: never in the basis, priced only (`reducedCosts`).
+    private let fixed: Range<Int>
     let variableCount: Int
     private var width: Int { variableCount + 1 }
 
-    /// `nil` when the equalities have no solution with `y ≥ lower`.
-    init?(coefficients: [[Double]], rightHandSide: [Double], lower: [Double]) {
+    /// `nil` when the equalities have no solution with `y ≥ lower`. The last `fixed` variables are held at their lower
+    /// bounds.
+    init?(coefficients: [[Double]], rightHandSide: [Double], lower: [Double], fixed: Int = 0) {
         let n = lower.count
         let m = coefficients.count
         precondition(rightHandSide.count == m && coefficients.allSatisfy { $0.count == n }, "a malformed system")
         self.lower = lower
+        let fixed = (n - fixed)..<n
+        self.fixed = fixed
         variableCount = n
         rows = m
         // Phase 1 tableau: the variables, one artificial variable per row, the right-hand side. Shift to z = y − lower
@@ -45,14 +45,16 @@ struct LinearBounds {
         let phaseOne = (0..<(n + m)).map { $0 >= n ? 1.0 : 0.0 }
         var scale = 1.0
         for i in 0..<m { scale += abs(t[i * phaseWidth + n + m]) }
-        guard let infeasibility = Self.minimise(phaseOne, tableau: &t, basis: &basis, rows: m, columns: n + m, width: phaseWidth),
+        guard
+            let infeasibility = Self.minimise(phaseOne, tableau: &t, basis: &basis, rows: m, columns: n + m, width: phaseWidth, fixed: fixed)?
+                .value,
             infeasibility < 1e-7 * scale
         else { return nil }
         // Drive artificial variables out of the basis; a row where that is impossible is redundant.
         var kept: [Int] = []
         for i in 0..<m {
             if basis[i] >= n {
-                if let column = (0..<n).first(where: { abs(t[i * phaseWidth + $0]) > Self.epsilon }) {
+                if let column = (0..<n).first(where: { !fixed.contains($0) && abs(t[i * phaseWidth + $0]) > Self.epsilon }) {
                     Self.pivot(row: i, column: column, tableau: &t, basis: &basis, rows: m, width: phaseWidth)
                 } else {
                     continue
@@ -68,63 +70,23 @@ struct LinearBounds {
         tableau = reduced
         self.basis = kept.map { basis[$0] }
         rows = kept.count
-        self.kept = kept.flatMap { coefficients[$0] }
-        keptRows = kept
-        givenRows = m
     }
 
-    /// Per given row, how much the least and the greatest value of `y[variable]` move per unit of that row's
-    /// right-hand side (the shadow prices at each optimum; zero for a redundant row), and the two values.
-    ///
-    /// A published cell that becomes unknown adds a variable whose column is its coefficients in the rows; where its
-    /// column's price `Σ price × coefficient` is not zero, letting it vary moves the optimum, so the interval widens.
-    /// (At a degenerate optimum the prices are one choice among several.)
-    func prices(of variable: Int) -> (least: [Double], most: [Double]) {
-        var result: [[Double]] = []
-        for direction in [1.0, -1.0] {
-            var objective = [Double](repeating: 0, count: variableCount)
-            objective[variable] = direction
-            var t = tableau
-            var b = basis
-            var prices = [Double](repeating: 0, count: givenRows)
-            // Unbounded: no price limits it.
-            if Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width) != nil,
-                let dual = Self.solveTransposed(basis: b, kept: kept, width: variableCount, cost: b.map { objective[$0] })
-            {
-                // The objective is ±y[variable]; report the price of the value itself, for the least and the greatest.
-                for (row, given) in keptRows.enumerated() { prices[given] = dual[row] * direction }
-            }
-            result.append(prices)
-        }
-        return (result[0], result[1])
-    }
-
-    /// Solves `Bᵀ y = cost`, where column `i` of `B` is column `basis[i]` of the row-major `kept` rows (Gaussian
-    /// elimination with partial pivoting); `nil` when `B` is singular.
-    private static func solveTransposed(basis: [Int], kept: [Double], width: Int, cost: [Double]) -> [Double]? {
-        let m = basis.count
-        // M = Bᵀ: M[i][k] = kept[k][basis[i]], with the right-hand side as a last column.
-        var a = [Double](repeating: 0, count: m * (m + 1))
-        for i in 0..<m {
-            for k in 0..<m { a[i * (m + 1) + k] = kept[k * width + basis[i]] }
-            a[i * (m + 1) + m] = cost[i]
-        }
-        for column in 0..<m {
-            var pivot = column
-            for i in column..<m where abs(a[i * (m + 1) + column]) > abs(a[pivot * (m + 1) + column]) { pivot = i }
-            guard abs(a[pivot * (m + 1) + column]) > epsilon else { return nil }
-            if pivot != column {
-                for j in 0...m { a.swapAt(pivot * (m + 1) + j, column * (m + 1) + j) }
-            }
-            let divisor = a[column * (m + 1) + column]
-            for j in column...m { a[column * (m + 1) + j] /= divisor }
-            for i in 0..<m where i != column {
-                let factor = a[i * (m + 1) + column]
-                guard factor != 0 else { continue }
-                for j in column...m { a[i * (m + 1) + j] -= factor * a[column * (m + 1) + j] }
-            }
-        }
-        return (0..<m).map { a[$0 * (m + 1) + m] }
+    /// Per variable, its reduced cost at the least and at the greatest value of `y[variable]` (`nil` for the greatest
+    /// when unbounded): how fast that value moves per unit of the variable above its lower bound. A fixed variable
+    /// with a non-zero reduced cost would widen the interval if it were free; a free one at its lower bound with a
+    /// non-zero reduced cost is held there by that bound.
+    func reducedCosts(of variable: Int) -> (least: [Double], most: [Double]?) {
+        var objective = [Double](repeating: 0, count: variableCount)
+        objective[variable] = 1
+        var t = tableau
+        var b = basis
+        let least = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed)!
+        objective[variable] = -1
+        t = tableau
+        b = basis
+        let most = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed)
+        return (least.reduced, most?.reduced)
     }
 
     /// The least and greatest value `y[variable]` can take (`nil` for greatest when unbounded).
@@ -133,11 +95,12 @@ struct LinearBounds {
         objective[variable] = 1
         var t = tableau
         var b = basis
-        let least = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width)!
+        let least = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed)!.value
         objective[variable] = -1
         t = tableau
         b = basis
-        let most = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width).map { -$0 }
+        let most = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed)
+            .map { -$0.value }
         return (least + lower[variable], most.map { $0 + lower[variable] })
     }
 
@@ -152,7 +115,8 @@ struct LinearBounds {
         let shift = lower[variable]
         guard
             let negated = Self.minimise(
-                objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, stopAt: -(truth + span - shift))
+                objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed,
+                stopAt: -(truth + span - shift))?.value
         else { return true }
         let upper = -negated + shift
         if upper >= truth + span - 1e-6 { return true }
@@ -160,16 +124,18 @@ struct LinearBounds {
         t = tableau
         b = basis
         let least = Self.minimise(
-            objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, stopAt: upper - span - shift)! + shift
+            objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed,
+            stopAt: upper - span - shift)!.value + shift
         return upper - least >= span - 1e-6
     }
 
     /// Minimises `cost · z` from the tableau's basis; `nil` when unbounded below. `columns` variables, then (at
-    /// `width − 1`) the right-hand side. Stops early, with the value reached, once it is at most `stopAt`.
+    /// `width − 1`) the right-hand side. Stops early, with the value reached, once it is at most `stopAt`. The
+    /// `fixed` columns never enter the basis. Also returns the reduced costs (final only when it did not stop early).
     private static func minimise(
-        _ cost: [Double], tableau: inout [Double], basis: inout [Int], rows: Int, columns: Int, width: Int,
+        _ cost: [Double], tableau: inout [Double], basis: inout [Int], rows: Int, columns: Int, width: Int, fixed: Range<Int>,
         stopAt: Double = -.infinity
-    ) -> Double? {
+    ) -> (value: Double, reduced: [Double])? {
         let rhs = width - 1
         // Reduced costs r_j = c_j − Σ_i c_basis(i) · T[i][j], and the objective's value, kept up to date by each pivot.
         var reduced = cost
@@ -181,6 +147,7 @@ struct LinearBounds {
         }
         var isBasic = [Bool](repeating: false, count: columns)
         for b in basis { isBasic[b] = true }
+        for j in fixed { isBasic[j] = true }  // so never entering
         var degenerate = 0
         while true {
             // Dantzig: the most negative reduced cost; Bland (the first negative) after many degenerate pivots.
@@ -191,7 +158,7 @@ struct LinearBounds {
                 if degenerate > 50 { break }
                 most = reduced[j]
             }
-            guard entering >= 0 else { return value }
+            guard entering >= 0 else { return (value, reduced) }
             // Ratio test; ties go to the smallest basic variable (Bland).
             var leaving = -1
             var best = Double.infinity
@@ -212,7 +179,7 @@ struct LinearBounds {
             pivot(row: leaving, column: entering, tableau: &tableau, basis: &basis, rows: rows, width: width)
             for j in 0..<columns { reduced[j] -= factor * tableau[leaving * width + j] }
             value += factor * tableau[leaving * width + rhs]
-            if value <= stopAt { return value }
+            if value <= stopAt { return (value, reduced) }
         }
     }
 

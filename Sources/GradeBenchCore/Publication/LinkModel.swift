@@ -159,28 +159,28 @@ struct LinkModel {
         return cell != entries && !unknown[entries] && !isDifference[distribution] ? 1 : 0
     }
 
-    /// The attacker's system over one component's unknown cells: the simplex over it, each cell's variable, and the
-    /// relation behind each row.
+    /// The attacker's system over one component's unknown cells (`LinearBounds`): the simplex over it, and each
+    /// cell's variable.
     struct ComponentSystem {
         let bounds: LinearBounds
         let position: [Int: Int]
-        let relations: [Int]
     }
 
     private func linearBounds(_ component: [Int], unknown: [Bool]) -> LinearBounds {
         componentSystem(component, unknown: unknown).bounds
     }
 
-    func componentSystem(_ component: [Int], unknown: [Bool]) -> ComponentSystem {
-        let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+    /// The system over `component`'s relations. `priced` published cells of those relations come last, as variables
+    /// held at their values: the simplex prices them without letting them move (`LinearBounds.reducedCosts`).
+    func componentSystem(_ component: [Int], unknown: [Bool], priced: [Int] = []) -> ComponentSystem {
+        let variables = component + priced
+        let position = Dictionary(uniqueKeysWithValues: variables.enumerated().map { ($1, $0) })
         var rows: [[Double]] = []
         var rightHandSide: [Double] = []
         var seen: Set<Int> = []
-        var order: [Int] = []
         for cell in component {
             for relation in relations(of: cell) where seen.insert(relation).inserted {
-                order.append(relation)
-                var row = [Double](repeating: 0, count: component.count)
+                var row = [Double](repeating: 0, count: variables.count)
                 var constant = 0.0
                 for term in terms(relation) {
                     guard let column = position[termCell[term]] else { continue }
@@ -191,26 +191,37 @@ struct LinkModel {
                 rightHandSide.append(constant)
             }
         }
-        guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: component.map { lowerBound($0, unknown: unknown) })
+        let lower = component.map { lowerBound($0, unknown: unknown) } + priced.map { Double(values[$0]) }
+        guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: lower, fixed: priced.count)
         else { preconditionFailure("the true values do not satisfy the tables' own relations") }
-        return ComponentSystem(bounds: bounds, position: position, relations: order)
+        return ComponentSystem(bounds: bounds, position: position)
     }
 
-    /// The published cell to suppress so that `cell`'s interval widens: the smallest published cell, in a relation of
-    /// the component, whose column has a non-zero shadow price at either end of the interval (`LinearBounds.prices`).
-    /// The smallest published cell merely linked with `cell` often lies outside whatever binds the interval, and
-    /// suppressing it changes nothing.
-    private func widening(_ cell: Int, in system: ComponentSystem, publishable: (Int) -> Bool) -> Int? {
-        let (least, most) = system.bounds.prices(of: system.position[cell]!)
-        var price: [Int: (least: Double, most: Double)] = [:]
-        for (row, relation) in system.relations.enumerated() where least[row] != 0 || most[row] != 0 {
-            for term in terms(relation) where publishable(termCell[term]) {
-                let sign = Double(termSign[term])
-                price[termCell[term], default: (0, 0)].least += sign * least[row]
-                price[termCell[term], default: (0, 0)].most += sign * most[row]
+    /// The published cell to suppress so that `cell`'s too narrow interval widens.
+    ///
+    /// The smallest published cell merely linked with `cell` often lies outside whatever binds its interval, and
+    /// suppressing it changes nothing (at national scale, dozens of rounds on one cell). So the simplex prices every
+    /// published cell of the component's relations at both ends of the interval: the smallest whose reduced cost is
+    /// not zero would move that end if it were unknown (it can go either way from its value). Failing that, a lower
+    /// bound of one pupil that binds (a count suppressed inside a published distribution): the smallest such
+    /// distribution's entries, whose withholding lowers the bound to zero.
+    private func widening(_ cell: Int, in component: [Int], unknown: [Bool], publishable: (Int) -> Bool) -> Int? {
+        var seen: Set<Int> = []
+        var priced: [Int] = []
+        for member in component {
+            for relation in relations(of: member) {
+                for term in terms(relation) where publishable(termCell[term]) && seen.insert(termCell[term]).inserted {
+                    priced.append(termCell[term])
+                }
             }
         }
-        return smallest(price.filter { abs($0.value.least) > 1e-9 || abs($0.value.most) > 1e-9 }.keys)
+        let system = componentSystem(component, unknown: unknown, priced: priced)
+        let (least, most) = system.bounds.reducedCosts(of: system.position[cell]!)
+        func binds(_ variable: Int) -> Bool { abs(least[variable]) > 1e-9 || (most.map { abs($0[variable]) > 1e-9 } ?? false) }
+        if let freed = smallest(priced.enumerated().filter { binds(component.count + $0.offset) }.map(\.element)) { return freed }
+        return smallest(
+            component.enumerated().filter { binds($0.offset) && lowerBound($0.element, unknown: unknown) == 1 }
+                .map { entries(ofDistribution: distributionOf[$0.element]) }.filter(publishable))
     }
 
     /// Linked components with more unknown cells than this get moves first (`provenByMoves`), the simplex only for
@@ -219,8 +230,9 @@ struct LinkModel {
     static let auditLimit = 160
     /// Components with more unknown cells than this are not solved by the simplex at all (its dense tableau would not
     /// fit the time): moves, and relation by relation for the cells they do not reach, counted in the DPO's report
-    /// (`Audit.relationOnly`). No national component comes near it; a tiny collection, almost wholly withheld, can.
-    static let exactLimit = 1_500
+    /// (`Audit.relationOnly`). The largest national component has 336 unknown cells; a small collection, mostly
+    /// withheld, has larger ones (docs/performance.md has the cost).
+    static let exactLimit = 700
 
     /// The next cells to suppress, or none when every protected cell is safe.
     ///
@@ -326,7 +338,7 @@ struct LinkModel {
                 continue
             }
             func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relations(of: $0).flatMap { terms($0).map { termCell[$0] } } } }
-            if let next = widening(cell, in: system, publishable: publishable) ?? smallest(linked([cell]).filter(publishable))
+            if let next = widening(cell, in: component, unknown: unknown, publishable: publishable) ?? smallest(linked([cell]).filter(publishable))
                 ?? smallest(linked(component).filter(publishable)) ?? withholdable(component, unknown: unknown)
             {
                 choose(next)
