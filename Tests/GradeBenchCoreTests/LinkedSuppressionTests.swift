@@ -155,7 +155,8 @@ struct LinkedSuppressionTests {
             return cell.column < distribution.grades.count ? distribution.grades[cell.column].total : distribution.entries.total
         }
         return LinkModel(tables.distributions).intervals(suppressed: suppressed).compactMap { cell, interval in
-            guard protected.contains(cell), truth(cell) > 0, let upper = interval.upper, upper - interval.lower < 10 - 1e-6 else { return nil }
+            guard protected.contains(cell), truth(cell) > 0, let upper = interval.upper, upper - interval.lower < 10 - 1e-6
+            else { return nil }
             return "\(cell.key) column \(cell.column): \(truth(cell)) in \(interval.lower)…\(upper)"
         }.sorted()
     }

@@ -46,8 +46,8 @@ struct LinearBounds {
         var scale = 1.0
         for i in 0..<m { scale += abs(t[i * phaseWidth + n + m]) }
         guard
-            let infeasibility = Self.minimise(phaseOne, tableau: &t, basis: &basis, rows: m, columns: n + m, width: phaseWidth, fixed: fixed)?
-                .value,
+            let infeasibility = Self.minimise(
+                phaseOne, tableau: &t, basis: &basis, rows: m, columns: n + m, width: phaseWidth, fixed: fixed)?.value,
             infeasibility < 1e-7 * scale
         else { return nil }
         // Drive artificial variables out of the basis; a row where that is impossible is redundant.

@@ -247,7 +247,7 @@ struct LinkModel {
     /// relation needs more does the audit run over everything at once: in each linked component (entries cells
     /// first), moves where it is large, then the exact interval (`LinearBounds`) of each cell not yet shown safe. For
     /// the first cell narrower than `width`, the smallest published cell that widens it is added (`widening`: a
-    /// non-zero shadow price); failing that, the smallest one in a relation it is in, else one linked with the
+    /// non-zero reduced cost); failing that, the smallest one in a relation it is in, else one linked with the
     /// component, else a linked distribution is withheld.
     /// Also returns, when the relation-by-relation check needs nothing more, how the protected cells (true count ≥ 1)
     /// were shown safe: by the simplex, by moves, or relation by relation only (components above `exactLimit`).
@@ -309,7 +309,8 @@ struct LinkModel {
             // Cells shown safe in an earlier round still are (so a small component's first failing cell is the same).
             // Totals first: a distribution's entries bound every count in it, so an entries cell too narrow is mended
             // before its counts, which cannot be wider than it.
-            let pending = cells.filter { memory.shown[$0] == nil && isEntries($0) } + cells.filter { memory.shown[$0] == nil && !isEntries($0) }
+            let unshown = cells.filter { memory.shown[$0] == nil }
+            let pending = unshown.filter(isEntries) + unshown.filter { !isEntries($0) }
             if component.count > limit, !pending.isEmpty {
                 // Large: moves first (far cheaper than the simplex, and they settle most cells).
                 if search == nil { search = MoveSearch(self, unknown: unknown) }
@@ -338,8 +339,9 @@ struct LinkModel {
                 continue
             }
             func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relations(of: $0).flatMap { terms($0).map { termCell[$0] } } } }
-            if let next = widening(cell, in: component, unknown: unknown, publishable: publishable) ?? smallest(linked([cell]).filter(publishable))
-                ?? smallest(linked(component).filter(publishable)) ?? withholdable(component, unknown: unknown)
+            if let next = widening(cell, in: component, unknown: unknown, publishable: publishable)
+                ?? smallest(linked([cell]).filter(publishable)) ?? smallest(linked(component).filter(publishable))
+                ?? withholdable(component, unknown: unknown)
             {
                 choose(next)
             } else {
@@ -407,4 +409,3 @@ struct AuditMemory {
         unknown = now
     }
 }
-

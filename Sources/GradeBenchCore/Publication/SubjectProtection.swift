@@ -10,7 +10,7 @@
 /// suppressed too (or, if only totals remain, a linked distribution is withheld), and the audit runs again.
 public struct SubjectProtection: Sendable {
     public let control: DisclosureControl
-    /// The largest linked component the audit solves whole (`LinkModel.auditLimit`; tests lower it).
+    /// Linked components larger than this get moves before the simplex (`LinkModel.auditLimit`; tests lower it).
     var auditLimit = LinkModel.auditLimit
 
     public init(control: DisclosureControl) {
