@@ -28,26 +28,26 @@ struct LinearBounds {
         self.fixed = fixed
         variableCount = n
         rows = m
-        // Phase 1 tableau: the variables, one artificial variable per row, the right-hand side. Shift to z = y − lower
-        // and make every right-hand side non-negative.
-        let phaseWidth = n + m + 1
+        // Phase 1 tableau: the variables and the right-hand side, with one artificial variable per row as its first
+        // basis (variable n + row). Their columns are not stored: an artificial variable that leaves the basis never
+        // comes back, so they are never priced. Shift to z = y − lower and make every right-hand side non-negative.
+        let phaseWidth = n + 1
         var t = [Double](repeating: 0, count: m * phaseWidth)
         for i in 0..<m {
             var rhs = rightHandSide[i]
             for j in 0..<n { rhs -= coefficients[i][j] * lower[j] }
             let sign: Double = rhs < 0 ? -1 : 1
             for j in 0..<n { t[i * phaseWidth + j] = coefficients[i][j] * sign }
-            t[i * phaseWidth + n + i] = 1
-            t[i * phaseWidth + n + m] = rhs * sign
+            t[i * phaseWidth + n] = rhs * sign
         }
         var basis = (0..<m).map { n + $0 }
         // Phase 1: minimise the sum of the artificial variables.
         let phaseOne = (0..<(n + m)).map { $0 >= n ? 1.0 : 0.0 }
         var scale = 1.0
-        for i in 0..<m { scale += abs(t[i * phaseWidth + n + m]) }
+        for i in 0..<m { scale += abs(t[i * phaseWidth + n]) }
         guard
             let infeasibility = Self.minimise(
-                phaseOne, tableau: &t, basis: &basis, rows: m, columns: n + m, width: phaseWidth, fixed: fixed)?.value,
+                phaseOne, tableau: &t, basis: &basis, rows: m, columns: n, width: phaseWidth, fixed: fixed)?.value,
             infeasibility < 1e-7 * scale
         else { return nil }
         // Drive artificial variables out of the basis; a row where that is impossible is redundant.
@@ -62,10 +62,9 @@ struct LinearBounds {
             }
             kept.append(i)
         }
-        var reduced = [Double](repeating: 0, count: kept.count * (n + 1))
+        var reduced = [Double](repeating: 0, count: kept.count * phaseWidth)
         for (row, i) in kept.enumerated() {
-            for j in 0..<n { reduced[row * (n + 1) + j] = t[i * phaseWidth + j] }
-            reduced[row * (n + 1) + n] = t[i * phaseWidth + n + m]
+            for j in 0..<phaseWidth { reduced[row * phaseWidth + j] = t[i * phaseWidth + j] }
         }
         tableau = reduced
         self.basis = kept.map { basis[$0] }
@@ -146,7 +145,7 @@ struct LinearBounds {
             value += c * tableau[i * width + rhs]
         }
         var isBasic = [Bool](repeating: false, count: columns)
-        for b in basis { isBasic[b] = true }
+        for b in basis where b < columns { isBasic[b] = true }  // phase 1's artificial variables have no column
         for j in fixed { isBasic[j] = true }  // so never entering
         var degenerate = 0
         while true {
@@ -173,7 +172,7 @@ struct LinearBounds {
             }
             guard leaving >= 0 else { return nil }
             degenerate = best <= epsilon ? degenerate + 1 : 0
-            isBasic[basis[leaving]] = false
+            if basis[leaving] < columns { isBasic[basis[leaving]] = false }
             isBasic[entering] = true
             let factor = reduced[entering]
             pivot(row: leaving, column: entering, tableau: &tableau, basis: &basis, rows: rows, width: width)
