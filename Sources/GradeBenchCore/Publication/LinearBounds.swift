@@ -62,11 +62,7 @@ struct LinearBounds {
             }
             kept.append(i)
         }
-        var reduced = [Double](repeating: 0, count: kept.count * phaseWidth)
-        for (row, i) in kept.enumerated() {
-            for j in 0..<phaseWidth { reduced[row * phaseWidth + j] = t[i * phaseWidth + j] }
-        }
-        tableau = reduced
+        tableau = kept.flatMap { t[($0 * phaseWidth)..<(($0 + 1) * phaseWidth)] }
         self.basis = kept.map { basis[$0] }
         rows = kept.count
     }
@@ -130,7 +126,9 @@ struct LinearBounds {
 
     /// Minimises `cost · z` from the tableau's basis; `nil` when unbounded below. `columns` variables, then (at
     /// `width − 1`) the right-hand side. Stops early, with the value reached, once it is at most `stopAt`. The
-    /// `fixed` columns never enter the basis. Also returns the reduced costs (final only when it did not stop early).
+    /// `fixed` columns never enter the basis. `cost` may name more variables than `columns`: phase 1's artificial
+    /// variables, basic at first but without a column. Also returns the reduced costs (final only when it did not stop
+    /// early).
     private static func minimise(
         _ cost: [Double], tableau: inout [Double], basis: inout [Int], rows: Int, columns: Int, width: Int, fixed: Range<Int>,
         stopAt: Double = -.infinity
