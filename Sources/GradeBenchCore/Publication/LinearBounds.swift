@@ -72,55 +72,36 @@ struct LinearBounds {
     /// with a non-zero reduced cost would widen the interval if it were free; a free one at its lower bound with a
     /// non-zero reduced cost is held there by that bound.
     func reducedCosts(of variable: Int) -> (least: [Double], most: [Double]?) {
-        var objective = [Double](repeating: 0, count: variableCount)
-        objective[variable] = 1
-        var t = tableau
-        var b = basis
-        let least = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed)!
-        objective[variable] = -1
-        t = tableau
-        b = basis
-        let most = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed)
-        return (least.reduced, most?.reduced)
+        (optimum(of: variable, direction: 1)!.reduced, optimum(of: variable, direction: -1)?.reduced)
     }
 
     /// The least and greatest value `y[variable]` can take (`nil` for greatest when unbounded).
     func bounds(of variable: Int) -> (lower: Double, upper: Double?) {
+        let least = optimum(of: variable, direction: 1)!.value
+        let most = optimum(of: variable, direction: -1).map { -$0.value }
+        return (least + lower[variable], most.map { $0 + lower[variable] })
+    }
+
+    /// Minimises `direction × z[variable]` from the phase-1 basis (`nil` when unbounded), stopping once at most
+    /// `stopAt`.
+    private func optimum(of variable: Int, direction: Double, stopAt: Double = -.infinity) -> (value: Double, reduced: [Double])? {
         var objective = [Double](repeating: 0, count: variableCount)
-        objective[variable] = 1
+        objective[variable] = direction
         var t = tableau
         var b = basis
-        let least = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed)!.value
-        objective[variable] = -1
-        t = tableau
-        b = basis
-        let most = Self.minimise(objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed)
-            .map { -$0.value }
-        return (least + lower[variable], most.map { $0 + lower[variable] })
+        return Self.minimise(
+            objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed, stopAt: stopAt)
     }
 
     /// Whether `y[variable]` can vary by at least `span` (its true value is `truth`). The same answer as comparing
     /// `bounds(of:)`, with each optimisation stopped as soon as the answer is known: the greatest value first (once it
     /// reaches `truth + span`, the interval is wide enough), then the least.
     func spans(_ variable: Int, atLeast span: Double, truth: Double) -> Bool {
-        var objective = [Double](repeating: 0, count: variableCount)
-        objective[variable] = -1
-        var t = tableau
-        var b = basis
         let shift = lower[variable]
-        guard
-            let negated = Self.minimise(
-                objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed,
-                stopAt: -(truth + span - shift))?.value
-        else { return true }
+        guard let negated = optimum(of: variable, direction: -1, stopAt: -(truth + span - shift))?.value else { return true }
         let upper = -negated + shift
         if upper >= truth + span - 1e-6 { return true }
-        objective[variable] = 1
-        t = tableau
-        b = basis
-        let least = Self.minimise(
-            objective, tableau: &t, basis: &b, rows: rows, columns: variableCount, width: width, fixed: fixed,
-            stopAt: upper - span - shift)!.value + shift
+        let least = optimum(of: variable, direction: 1, stopAt: upper - span - shift)!.value + shift
         return upper - least >= span - 1e-6
     }
 

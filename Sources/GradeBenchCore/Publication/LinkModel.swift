@@ -145,7 +145,7 @@ struct LinkModel {
         for cell in suppressed { if let found = number[cell] { unknown[found] = true } }
         var result: [Cell: (lower: Double, upper: Double?)] = [:]
         for component in components(unknown) {
-            let bounds = linearBounds(component, unknown: unknown)
+            let bounds = componentSystem(component, unknown: unknown).bounds
             for (index, cell) in component.enumerated() { result[self.cell(cell)] = bounds.bounds(of: index) }
         }
         return result
@@ -164,10 +164,6 @@ struct LinkModel {
     struct ComponentSystem {
         let bounds: LinearBounds
         let position: [Int: Int]
-    }
-
-    private func linearBounds(_ component: [Int], unknown: [Bool]) -> LinearBounds {
-        componentSystem(component, unknown: unknown).bounds
     }
 
     /// The system over `component`'s relations. `priced` published cells of those relations come last, as variables
@@ -207,14 +203,7 @@ struct LinkModel {
     /// distribution's entries, whose withholding lowers the bound to zero.
     private func widening(_ cell: Int, in component: [Int], unknown: [Bool], publishable: (Int) -> Bool) -> Int? {
         var seen: Set<Int> = []
-        var priced: [Int] = []
-        for member in component {
-            for relation in relations(of: member) {
-                for term in terms(relation) where publishable(termCell[term]) && seen.insert(termCell[term]).inserted {
-                    priced.append(termCell[term])
-                }
-            }
-        }
+        let priced = linked(component).filter { publishable($0) && seen.insert($0).inserted }
         let system = componentSystem(component, unknown: unknown, priced: priced)
         let (least, most) = system.bounds.reducedCosts(of: system.position[cell]!)
         func binds(_ variable: Int) -> Bool { abs(least[variable]) > 1e-9 || (most.map { abs($0[variable]) > 1e-9 } ?? false) }
@@ -338,7 +327,6 @@ struct LinkModel {
                 audit.add(found)
                 continue
             }
-            func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relations(of: $0).flatMap { terms($0).map { termCell[$0] } } } }
             if let next = widening(cell, in: component, unknown: unknown, publishable: publishable)
                 ?? smallest(linked([cell]).filter(publishable)) ?? smallest(linked(component).filter(publishable))
                 ?? withholdable(component, unknown: unknown)
@@ -352,6 +340,9 @@ struct LinkModel {
         }
         return (chosen, audit)
     }
+
+    /// Every cell of every relation the `cells` are in, in relation order (with repeats).
+    private func linked(_ cells: [Int]) -> [Int] { cells.flatMap { relations(of: $0).flatMap { terms($0).map { termCell[$0] } } } }
 
     /// Nothing published is left to add: the entries of a distribution among `cells` that is still published.
     private func withholdable(_ cells: [Int], unknown: [Bool]) -> Int? {
