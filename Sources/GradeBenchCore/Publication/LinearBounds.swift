@@ -52,10 +52,11 @@ struct LinearBounds {
         else { return nil }
         // Drive artificial variables out of the basis; a row where that is impossible is redundant.
         var kept: [Int] = []
+        var changed: [Int] = []
         for i in 0..<m {
             if basis[i] >= n {
                 if let column = (0..<n).first(where: { !fixed.contains($0) && abs(t[i * phaseWidth + $0]) > Self.epsilon }) {
-                    Self.pivot(row: i, column: column, tableau: &t, basis: &basis, rows: m, width: phaseWidth)
+                    Self.pivot(row: i, column: column, tableau: &t, basis: &basis, rows: m, width: phaseWidth, changed: &changed)
                 } else {
                     continue
                 }
@@ -127,6 +128,8 @@ struct LinearBounds {
         for b in basis where b < columns { isBasic[b] = true }  // phase 1's artificial variables have no column
         for j in fixed { isBasic[j] = true }  // so never entering
         var degenerate = 0
+        var changed: [Int] = []
+        changed.reserveCapacity(width)
         while true {
             // Dantzig: the most negative reduced cost; Bland (the first negative) after many degenerate pivots.
             var entering = -1
@@ -154,23 +157,34 @@ struct LinearBounds {
             if basis[leaving] < columns { isBasic[basis[leaving]] = false }
             isBasic[entering] = true
             let factor = reduced[entering]
-            pivot(row: leaving, column: entering, tableau: &tableau, basis: &basis, rows: rows, width: width)
-            for j in 0..<columns { reduced[j] -= factor * tableau[leaving * width + j] }
+            pivot(row: leaving, column: entering, tableau: &tableau, basis: &basis, rows: rows, width: width, changed: &changed)
+            for j in changed where j < columns { reduced[j] -= factor * tableau[leaving * width + j] }
             value += factor * tableau[leaving * width + rhs]
             if value <= stopAt { return (value, reduced) }
         }
     }
 
-    private static func pivot(row: Int, column: Int, tableau: inout [Double], basis: inout [Int], rows: Int, width: Int) {
+    /// Pivots on `tableau[row][column]`, and leaves in `changed` the pivot row's non-zero columns (the right-hand side
+    /// included): the only columns a pivot changes in the other rows and the objective. The systems' rows stay sparse,
+    /// so the other rows are updated over those columns alone.
+    private static func pivot(
+        row: Int, column: Int, tableau: inout [Double], basis: inout [Int], rows: Int, width: Int, changed: inout [Int]
+    ) {
+        changed.removeAll(keepingCapacity: true)
         tableau.withUnsafeMutableBufferPointer { t in
             let base = row * width
             let divisor = t[base + column]
-            for j in 0..<width { t[base + j] /= divisor }
-            for i in 0..<rows where i != row {
-                let other = i * width
-                let factor = t[other + column]
-                guard factor != 0 else { continue }
-                for j in 0..<width { t[other + j] -= factor * t[base + j] }
+            for j in 0..<width where t[base + j] != 0 {
+                t[base + j] /= divisor
+                changed.append(j)
+            }
+            changed.withUnsafeBufferPointer { changed in
+                for i in 0..<rows where i != row {
+                    let other = i * width
+                    let factor = t[other + column]
+                    guard factor != 0 else { continue }
+                    for j in changed { t[other + j] -= factor * t[base + j] }
+                }
             }
         }
         basis[row] = column
