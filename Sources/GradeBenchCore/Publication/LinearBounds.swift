@@ -17,12 +17,19 @@ struct LinearBounds {
     let variableCount: Int
     private var width: Int { variableCount + 1 }
 
-    /// `nil` when the equalities have no solution with `y ≥ lower`. The last `fixed` variables are held at their lower
-    /// bounds.
+    /// The same system with dense rows (`coefficients[row][variable]`).
     init?(coefficients: [[Double]], rightHandSide: [Double], lower: [Double], fixed: Int = 0) {
+        precondition(coefficients.allSatisfy { $0.count == lower.count }, "a malformed system")
+        let rows = coefficients.map { $0.enumerated().filter { $0.element != 0 }.map { (variable: $0.offset, coefficient: $0.element) } }
+        self.init(rows: rows, rightHandSide: rightHandSide, lower: lower, fixed: fixed)
+    }
+
+    /// `nil` when the equalities have no solution with `y ≥ lower`. Each row lists its non-zero terms (a variable
+    /// named twice has the sum of its coefficients). The last `fixed` variables are held at their lower bounds.
+    init?(rows coefficients: [[(variable: Int, coefficient: Double)]], rightHandSide: [Double], lower: [Double], fixed: Int = 0) {
         let n = lower.count
         let m = coefficients.count
-        precondition(rightHandSide.count == m && coefficients.allSatisfy { $0.count == n }, "a malformed system")
+        precondition(rightHandSide.count == m && coefficients.allSatisfy { $0.allSatisfy { (0..<n).contains($0.variable) } }, "a malformed system")
         self.lower = lower
         let fixed = (n - fixed)..<n
         self.fixed = fixed
@@ -35,9 +42,9 @@ struct LinearBounds {
         var t = [Double](repeating: 0, count: m * phaseWidth)
         for i in 0..<m {
             var rhs = rightHandSide[i]
-            for j in 0..<n { rhs -= coefficients[i][j] * lower[j] }
+            for (j, a) in coefficients[i] { rhs -= a * lower[j] }
             let sign: Double = rhs < 0 ? -1 : 1
-            for j in 0..<n { t[i * phaseWidth + j] = coefficients[i][j] * sign }
+            for (j, a) in coefficients[i] { t[i * phaseWidth + j] += a * sign }
             t[i * phaseWidth + n] = rhs * sign
         }
         var basis = (0..<m).map { n + $0 }

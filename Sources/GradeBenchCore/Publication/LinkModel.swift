@@ -171,16 +171,16 @@ struct LinkModel {
     func componentSystem(_ component: [Int], unknown: [Bool], priced: [Int] = []) -> ComponentSystem {
         let variables = component + priced
         let position = Dictionary(uniqueKeysWithValues: variables.enumerated().map { ($1, $0) })
-        var rows: [[Double]] = []
+        var rows: [[(variable: Int, coefficient: Double)]] = []
         var rightHandSide: [Double] = []
         var seen: Set<Int> = []
         for cell in component {
             for relation in relations(of: cell) where seen.insert(relation).inserted {
-                var row = [Double](repeating: 0, count: variables.count)
+                var row: [(variable: Int, coefficient: Double)] = []
                 var constant = 0.0
                 for term in terms(relation) {
                     guard let column = position[termCell[term]] else { continue }
-                    row[column] += Double(termSign[term])
+                    row.append((column, Double(termSign[term])))
                     constant += Double(termSign[term]) * Double(values[termCell[term]])
                 }
                 rows.append(row)
@@ -188,7 +188,7 @@ struct LinkModel {
             }
         }
         let lower = component.map { lowerBound($0, unknown: unknown) } + priced.map { Double(values[$0]) }
-        guard let bounds = LinearBounds(coefficients: rows, rightHandSide: rightHandSide, lower: lower, fixed: priced.count)
+        guard let bounds = LinearBounds(rows: rows, rightHandSide: rightHandSide, lower: lower, fixed: priced.count)
         else { preconditionFailure("the true values do not satisfy the tables' own relations") }
         return ComponentSystem(bounds: bounds, position: position)
     }
