@@ -34,27 +34,13 @@ public struct Publication: Sendable {
             keyStage: keyStage, schools: schools, catalogue: catalogue, coalition: policy.dominanceCoalition, aggregate: aggregate)
         let control = DisclosureControl(policy: policy)
         let contributors = schools.map(\.urn)
-        // The school distributions need nothing from disclosure control: they are computed while the subjects are
-        // protected.
-        let quantiles = Mutex<(distributions: [SchoolDistribution], ranks: [RankList])?>(nil)
-        let protected = Mutex<ProtectedTables?>(nil)
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
-            if task == 0 {
-                let subjects = Self.protectAll(tables.distributions, table: "subject", control: control)
-                let proportions = Self.protectAll(tables.proportions, table: "proportion", control: control)
-                protected.withLock { $0 = ProtectedTables(subjects: subjects, proportions: proportions) }
-            } else {
-                let computed = SchoolQuantiles.compute(tables, contributors: contributors, policy: policy)
-                quantiles.withLock { $0 = computed }
-            }
-        }
-        let (subjectTables, proportionTables) = protected.withLock { ($0!.subjects, $0!.proportions) }
-        let (schoolDistributions, ranks) = quantiles.withLock { $0! }
-        let subjects = subjectTables.published
-        let proportions = proportionTables.published
-        var entries = subjectTables.entries + proportionTables.entries
-        var audit = subjectTables.audit
-        audit.add(proportionTables.audit)
+        let (protected, quantiles) = Self.protectAndRank(tables, control: control, contributors: contributors)
+        let subjects = protected.subjects.published
+        let proportions = protected.proportions.published
+        var entries = protected.subjects.entries + protected.proportions.entries
+        var audit = protected.subjects.audit
+        audit.add(protected.proportions.audit)
+        let (schoolDistributions, ranks) = (quantiles.distributions, quantiles.ranks)
 
         var means: [PublishedMean] = []
         for measure in HeadlineMeasure.measures(for: keyStage) where !measure.isProportion {
@@ -92,28 +78,54 @@ public struct Publication: Sendable {
         let audit: SuppressionReport.Audit
     }
 
-    /// Subjects are independent of one another: they are protected in parallel, and put back in key order.
-    private static func protectAll(
-        _ distributions: [DistributionKey: Distribution], table: String, control: DisclosureControl
-    ) -> ProtectedTable {
+    /// Each subject's (and proportion measure's) linked tables are protected on their own, and each school-level
+    /// figure's quantiles need nothing from disclosure control: all of them are items of one pool of work on every
+    /// core, put back in key order. One pool, not one nested in another: libdispatch runs a `concurrentPerform`
+    /// started inside another one's iteration on that iteration's thread alone. The linked tables go first, the
+    /// smallest subjects (most suppressed, so the longest audits) before the larger ones; the quantiles, many small
+    /// items, fill in at the end. The order changes only which core does what, never a result.
+    private static func protectAndRank(
+        _ tables: BenchmarkTables, control: DisclosureControl, contributors: [URN]
+    ) -> (protected: ProtectedTables, quantiles: (distributions: [SchoolDistribution], ranks: [RankList])) {
         let protection = SubjectProtection(control: control)
-        let groups = BenchmarkTables.bySubject(distributions).sorted(by: { $0.key < $1.key }).map(\.value)
+        let subjects = BenchmarkTables.bySubject(tables.distributions).sorted(by: { $0.key < $1.key }).map(\.value)
+        let proportions = BenchmarkTables.bySubject(tables.proportions).sorted(by: { $0.key < $1.key }).map(\.value)
+        let linked = subjects + proportions
+        let quantiles = SchoolQuantiles(tables, contributors: contributors, policy: control.policy)
+        let figures = quantiles.figures
+        let entries = linked.map { $0.values.reduce(0) { $0 + $1.entries.total } }
+        let order = linked.indices.sorted { (entries[$0], $0) < (entries[$1], $1) }
         let outcomes = Mutex([Int: ([PublishedDistribution], [SuppressedCell], SuppressionReport.Audit)]())
-        DispatchQueue.concurrentPerform(iterations: groups.count) { index in
-            let outcome = protection.protectLinked(groups[index])
-            outcomes.withLock { $0[index] = outcome }
+        let ranked = Mutex([Int: (distributions: [SchoolDistribution], ranks: [RankList])]())
+        DispatchQueue.concurrentPerform(iterations: linked.count + figures.count) { item in
+            if item < linked.count {
+                let outcome = protection.protectLinked(linked[order[item]])
+                outcomes.withLock { $0[order[item]] = outcome }
+            } else {
+                let figure = item - linked.count
+                let computed = quantiles.compute(figure: figures[figure])
+                ranked.withLock { $0[figure] = computed }
+            }
         }
         return outcomes.withLock { outcomes in
-            var published: [PublishedDistribution] = []
-            var entries: [SuppressionReport.Entry] = []
-            var audit = SuppressionReport.Audit()
-            for index in groups.indices {
-                let (tables, report, shown) = outcomes[index]!
-                published += tables
-                entries += report.map { SuppressionReport.Entry(table: table, cell: $0) }
-                audit.add(shown)
+            ranked.withLock { ranked in
+                func table(_ range: Range<Int>, named name: String) -> ProtectedTable {
+                    var published: [PublishedDistribution] = []
+                    var entries: [SuppressionReport.Entry] = []
+                    var audit = SuppressionReport.Audit()
+                    for index in range {
+                        let (tables, report, shown) = outcomes[index]!
+                        published += tables
+                        entries += report.map { SuppressionReport.Entry(table: name, cell: $0) }
+                        audit.add(shown)
+                    }
+                    return ProtectedTable(published: published.sorted { $0.key < $1.key }, entries: entries, audit: audit)
+                }
+                let protected = ProtectedTables(
+                    subjects: table(0..<subjects.count, named: "subject"), proportions: table(subjects.count..<linked.count, named: "proportion"))
+                let figures = figures.indices.map { ranked[$0]! }
+                return (protected, (figures.flatMap(\.distributions), figures.flatMap(\.ranks)))
             }
-            return ProtectedTable(published: published.sorted { $0.key < $1.key }, entries: entries, audit: audit)
         }
     }
 }

@@ -29,49 +29,63 @@ public struct RankList: Hashable, Sendable, Decodable {
     public let ranks: [Int]
 }
 
-enum SchoolQuantiles {
-    /// Only schools whose own figure rests on at least the pupil threshold count (a smaller school's figure is close to
-    /// one pupil's result), and a family's quantiles are published only with at least the policy's minimum of such
-    /// schools. Quantiles interpolate linearly between order statistics (Hyndman and Fan's type 7, as in spreadsheets);
-    /// the minimum and maximum are never published.
-    static func compute(
-        _ tables: BenchmarkTables, contributors: [URN], policy: SuppressionPolicy
-    ) -> (distributions: [SchoolDistribution], ranks: [RankList]) {
-        var distributions: [SchoolDistribution] = []
-        var ranks: [RankList] = []
-        let families = tables.members.keys.filter { !$0.isDifference }.sorted()
+/// Quantiles and ranks of every school-level figure, one figure at a time (`compute(figure:)`: the figures are
+/// independent, so a publication computes them alongside disclosure control).
+struct SchoolQuantiles {
+    let tables: BenchmarkTables
+    let policy: SuppressionPolicy
+    private let families: [Family]
+    /// Contributor URN → its position in the snapshot's `contributors`.
+    private let position: [URN: Int]
+    /// Per family, which contributors (by position) are in it.
+    private let isMember: [[Bool]]
+
+    init(_ tables: BenchmarkTables, contributors: [URN], policy: SuppressionPolicy) {
+        self.tables = tables
+        self.policy = policy
+        families = tables.members.keys.filter { !$0.isDifference }.sorted()
         let position = Dictionary(uniqueKeysWithValues: contributors.enumerated().map { ($1, $0) })
-        // Per family, which contributors (by position) are in it.
-        let isMember = families.map { family in
+        self.position = position
+        isMember = families.map { family in
             var flags = [Bool](repeating: false, count: contributors.count)
             for urn in tables.members[family]! { if let index = position[urn] { flags[index] = true } }
             return flags
         }
-        for figure in tables.schoolFigures.keys.sorted() {
-            let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }.map { (position[$0.school]!, $0.value) }
-            for (number, family) in families.enumerated() {
-                let members = isMember[number]
-                let figures = eligible.filter { members[$0.0] }
-                guard figures.count >= policy.schoolPercentileMinimumSchools else { continue }
-                let values = figures.map(\.1).sorted()
-                let name = family.description
-                distributions.append(
-                    SchoolDistribution(
-                        family: name, figure: figure, schools: values.count,
-                        quartiles: [0.25, 0.5, 0.75].map { rounded(quantile(values, $0)) },
-                        deciles: (1...9).map { rounded(quantile(values, Double($0) / 10)) }
-                    )
+    }
+
+    /// The figures (subject codes and headline measures) in the order a snapshot lists them.
+    var figures: [String] { tables.schoolFigures.keys.sorted() }
+
+    /// Only schools whose own figure rests on at least the pupil threshold count (a smaller school's figure is close to
+    /// one pupil's result), and a family's quantiles are published only with at least the policy's minimum of such
+    /// schools. Quantiles interpolate linearly between order statistics (Hyndman and Fan's type 7, as in spreadsheets);
+    /// the minimum and maximum are never published.
+    func compute(figure: String) -> (distributions: [SchoolDistribution], ranks: [RankList]) {
+        var distributions: [SchoolDistribution] = []
+        var ranks: [RankList] = []
+        let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }.map { (position[$0.school]!, $0.value) }
+        for (number, family) in families.enumerated() {
+            let members = isMember[number]
+            let figures = eligible.filter { members[$0.0] }
+            guard figures.count >= policy.schoolPercentileMinimumSchools else { continue }
+            let values = figures.map(\.1).sorted()
+            let name = family.description
+            distributions.append(
+                SchoolDistribution(
+                    family: name, figure: figure, schools: values.count,
+                    quartiles: [0.25, 0.5, 0.75].map { Self.rounded(Self.quantile(values, $0)) },
+                    deciles: (1...9).map { Self.rounded(Self.quantile(values, Double($0) / 10)) }
                 )
-                let ordered = figures.sorted { $0.0 < $1.0 }  // already in URN order from the merge, so cheap
-                ranks.append(
-                    RankList(
-                        family: name, figure: figure, schools: ordered.map(\.0),
-                        ranks: ordered.map { _, value in
-                            let below = firstIndex(in: values, atLeast: value, strictly: false)
-                            let equal = firstIndex(in: values, atLeast: value, strictly: true) - below
-                            return Int((100 * (Double(below) + Double(equal) / 2) / Double(values.count)).rounded())
-                        }))
-            }
+            )
+            let ordered = figures.sorted { $0.0 < $1.0 }  // already in URN order from the merge, so cheap
+            ranks.append(
+                RankList(
+                    family: name, figure: figure, schools: ordered.map(\.0),
+                    ranks: ordered.map { _, value in
+                        let below = Self.firstIndex(in: values, atLeast: value, strictly: false)
+                        let equal = Self.firstIndex(in: values, atLeast: value, strictly: true) - below
+                        return Int((100 * (Double(below) + Double(equal) / 2) / Double(values.count)).rounded())
+                    }))
         }
         return (distributions, ranks)
     }
