@@ -37,18 +37,18 @@ public struct PublicationService: Sendable {
                 .conflict, code: "policy_not_approved",
                 message: "The policy version \(policies.hash) has not been approved by a DPO; publication uses only an approved policy.")
         }
-        // The earlier snapshots' guard digests are read while the inputs are.
-        async let digests = store.snapshotDigests(collectionID: collection.id)
+        // The earlier snapshots' guard digests are read and decoded while the inputs are read.
+        async let digests = store.snapshotDigests(collectionID: collection.id).map { stored in
+            (id: stored.id, digest: stored.digest.isEmpty
+                ? ReleaseGuard.Digest(try SnapshotContent(encoded: stored.payload)) : try ReleaseGuard.Digest(encoded: stored.digest))
+        }
         let inputs = try await store.publicationInputs(collectionID: collection.id).filter { $0.consents.isActive(for: collection) }
         guard !inputs.isEmpty else {
             throw APIError(
                 .conflict, code: "no_contributions",
                 message: "No school has both an accepted submission and active consent for collection '\(collection.id)'.")
         }
-        let earlier = try await digests.map { stored in
-            (id: stored.id, digest: stored.digest.isEmpty
-                ? ReleaseGuard.Digest(try SnapshotContent(encoded: stored.payload)) : try ReleaseGuard.Digest(encoded: stored.digest))
-        }
+        let earlier = try await digests
         let publication = Publication(policy: policies.suppression, policyHash: policies.hash, catalogue: catalogue)
         let stored = Dictionary(uniqueKeysWithValues: inputs.map { ($0.school.urn, $0.aggregate) })
         let pupils = try inputs.reduce(0) { $0 + (try PartialAggregate.pupils(encoded: $1.aggregate)) }
