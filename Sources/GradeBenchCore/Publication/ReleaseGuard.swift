@@ -43,7 +43,7 @@ public struct ReleaseGuard: Sendable {
     public func check(_ content: SnapshotContent, tables: BenchmarkTables, earlier: [(id: Int64, digest: Digest)]) -> [Finding] {
         var findings: [Finding] = []
         let published = content.subjects + content.proportions
-        let names = published.map { Digest.name($0.key) }
+        let names = earlier.isEmpty ? [] : published.map { Digest.name($0.key) }
         for (id, old) in earlier {
             let against = "snapshot \(id)"
             let changed = Set(old.contributors).symmetricDifference(content.contributors).count
@@ -55,7 +55,8 @@ public struct ReleaseGuard: Sendable {
             }
             for (table, name) in zip(published, names) {
                 guard let before = old.tables[name] else { continue }
-                for (cell, value, earlier) in Self.counts(table, before) where isSmall(abs(value - earlier), schools: false) {
+                Self.forEachCount(table, before) { cell, value, earlier in
+                    guard isSmall(abs(value - earlier), schools: false) else { return }
                     findings.append(Finding(cell: Self.name(table, cell), against: against, difference: abs(value - earlier), unit: "pupils"))
                 }
             }
@@ -84,7 +85,8 @@ public struct ReleaseGuard: Sendable {
                 if isSmall(schools, schools: true) {
                     findings.append(Finding(cell: Self.name(whole, "entries"), against: part.description, difference: schools, unit: "schools"))
                 }
-                for (cell, a, b) in Self.counts(whole, small) where isSmall(abs(a - b), schools: false) {
+                Self.forEachCount(whole, Digest.counts(small)) { cell, a, b in
+                    guard isSmall(abs(a - b), schools: false) else { return }
                     findings.append(Finding(cell: Self.name(whole, cell), against: part.description, difference: abs(a - b), unit: "pupils"))
                 }
             }
@@ -96,16 +98,14 @@ public struct ReleaseGuard: Sendable {
         difference >= 1 && difference < (schools ? policy.releaseGuardMinimumSchools : policy.releaseGuardMinimumPupils)
     }
 
-    /// The counts published in both tables of the same subject or measure (entries, then each grade): cell, values.
-    static func counts(_ table: PublishedDistribution, _ other: PublishedDistribution) -> [(cell: String, Int, Int)] {
-        counts(table, Digest.counts(other))
-    }
-
-    /// The same against an earlier snapshot's counts (entries first).
-    static func counts(_ table: PublishedDistribution, _ other: [Int?]) -> [(cell: String, Int, Int)] {
-        zip(["entries"] + table.grades.map(\.code), zip(Digest.counts(table), other)).compactMap { cell, pair in
-            guard let a = pair.0, let b = pair.1 else { return nil }
-            return (cell, a, b)
+    /// Each count published in both `table` and `other` (an earlier or another table's counts, entries first, then
+    /// each grade): its cell's name, and the two values. Names are made only for the differences found small, by
+    /// `body`'s caller (a national snapshot has ~150,000 counts to compare per earlier snapshot).
+    static func forEachCount(_ table: PublishedDistribution, _ other: [Int?], _ body: (_ cell: String, Int, Int) -> Void) {
+        for (position, earlier) in other.prefix(table.grades.count + 1).enumerated() {
+            let published = position == 0 ? table.entries : table.grades[position - 1].count
+            guard let value = published.value, let earlier else { continue }
+            body(position == 0 ? "entries" : table.grades[position - 1].code, value, earlier)
         }
     }
 
