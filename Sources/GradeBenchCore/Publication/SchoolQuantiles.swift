@@ -63,12 +63,20 @@ struct SchoolQuantiles {
     func compute(figure: String) -> (distributions: [SchoolDistribution], ranks: [RankList]) {
         var distributions: [SchoolDistribution] = []
         var ranks: [RankList] = []
+        // The eligible schools in contributor order, and their order by value (ties by position), sorted once: each
+        // family's sorted values and ranks are read off it in one pass.
         let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }.map { (position[$0.school]!, $0.value) }
+        let byValue = eligible.indices.sorted { (eligible[$0].1, $0) < (eligible[$1].1, $1) }
+        var rank = [Int](repeating: 0, count: eligible.count)
+        var values: [Double] = []
+        var members: [Int] = []
         for (number, family) in families.enumerated() {
-            let members = isMember[number]
-            let figures = eligible.filter { members[$0.0] }
-            guard figures.count >= policy.schoolPercentileMinimumSchools else { continue }
-            let values = figures.map(\.1).sorted()
+            let isMember = isMember[number]
+            members.removeAll(keepingCapacity: true)
+            for index in byValue where isMember[eligible[index].0] { members.append(index) }
+            guard members.count >= policy.schoolPercentileMinimumSchools else { continue }
+            values.removeAll(keepingCapacity: true)
+            for index in members { values.append(eligible[index].1) }
             let name = family.description
             distributions.append(
                 SchoolDistribution(
@@ -77,15 +85,17 @@ struct SchoolQuantiles {
                     deciles: (1...9).map { Self.rounded(Self.quantile(values, Double($0) / 10)) }
                 )
             )
-            let ordered = figures.sorted { $0.0 < $1.0 }  // already in URN order from the merge, so cheap
-            ranks.append(
-                RankList(
-                    family: name, figure: figure, schools: ordered.map(\.0),
-                    ranks: ordered.map { _, value in
-                        let below = Self.firstIndex(in: values, atLeast: value, strictly: false)
-                        let equal = Self.firstIndex(in: values, atLeast: value, strictly: true) - below
-                        return Int((100 * (Double(below) + Double(equal) / 2) / Double(values.count)).rounded())
-                    }))
+            // A run of equal values: `below` schools have less, `equal` the same (ties count half).
+            var start = 0
+            while start < values.count {
+                var end = start + 1
+                while end < values.count, values[end] == values[start] { end += 1 }
+                let percentile = Int((100 * (Double(start) + Double(end - start) / 2) / Double(values.count)).rounded())
+                for index in members[start..<end] { rank[index] = percentile }
+                start = end
+            }
+            let ordered = eligible.indices.filter { isMember[eligible[$0].0] }  // contributor order
+            ranks.append(RankList(family: name, figure: figure, schools: ordered.map { eligible[$0].0 }, ranks: ordered.map { rank[$0] }))
         }
         return (distributions, ranks)
     }
@@ -96,17 +106,6 @@ struct SchoolQuantiles {
         let low = Int(h.rounded(.down))
         let high = min(low + 1, sorted.count - 1)
         return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
-    }
-
-    /// The first position in `sorted` holding a value ≥ `value` (> `value` when `strictly`).
-    static func firstIndex(in sorted: [Double], atLeast value: Double, strictly: Bool) -> Int {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if strictly ? sorted[middle] > value : sorted[middle] >= value { high = middle } else { low = middle + 1 }
-        }
-        return low
     }
 
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
