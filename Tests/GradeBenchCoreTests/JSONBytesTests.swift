@@ -30,6 +30,14 @@ struct JSONBytesTests {
         }
     }
 
+    /// Whole numbers (counts, URNs, ranks) against the standard library's decimal form.
+    @Test(arguments: [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 598_860, 9_999_999, -1, -10, -12345, Int.max, Int.min, Int.max / 10])
+    func integersAreWrittenInDecimal(value: Int) {
+        var json = JSONBytes()
+        json.number(value)
+        #expect(String(decoding: json.bytes, as: UTF8.self) == String(value))
+    }
+
     @Test func anArrayWrittenInSlicesIsTheSameBytes() {
         for count in [0, 1, 2, 3, 10, 101] {
             let elements = (0..<count).map { ["n": $0, "m": $0 * 3] }

@@ -61,15 +61,18 @@ struct JSONBytes {
         }
     }
 
+    /// Digits appended highest first (no reversing of a slice of `bytes`, which copied: a national snapshot writes
+    /// about a million numbers).
     mutating func number(_ value: Int) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        let first = bytes.count
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes[first...].reverse()
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        } while divisor > 0
     }
 
     mutating func number(_ value: Double) {
@@ -80,7 +83,8 @@ struct JSONBytes {
         // One or two decimals (percentages, means): the digits of k ÷ 10 or k ÷ 100. That decimal is the value's
         // shortest round-trip form, which is what `description` prints, without building a `String`.
         if value != 0, value.magnitude < 1e12 {
-            for (scale, places) in [(10.0, 1), (100.0, 2)] {
+            for places in 1...2 {
+                let scale = places == 1 ? 10.0 : 100.0
                 let scaled = (value * scale).rounded()
                 guard scaled / scale == value else { continue }
                 var digits = Int(scaled.magnitude)
