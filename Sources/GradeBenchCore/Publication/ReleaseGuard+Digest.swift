@@ -26,7 +26,12 @@ extension ReleaseGuard {
 
         /// The published counts of `table`, entries first.
         static func counts(_ table: PublishedDistribution) -> [Int?] {
-            [table.entries.value] + table.grades.map(\.count.value)
+            (0...table.grades.count).map { count(table, at: $0) }
+        }
+
+        /// The published count at `position` of that order (0: entries; then each grade), `nil` where suppressed.
+        static func count(_ table: PublishedDistribution, at position: Int) -> Int? {
+            position == 0 ? table.entries.value : table.grades[position - 1].count.value
         }
 
         static func name(_ key: DistributionKey) -> String {

@@ -103,8 +103,7 @@ public struct ReleaseGuard: Sendable {
     /// `body`'s caller (a national snapshot has ~150,000 counts to compare per earlier snapshot).
     static func forEachCount(_ table: PublishedDistribution, _ other: [Int?], _ body: (_ cell: String, Int, Int) -> Void) {
         for (position, earlier) in other.prefix(table.grades.count + 1).enumerated() {
-            let published = position == 0 ? table.entries : table.grades[position - 1].count
-            guard let value = published.value, let earlier else { continue }
+            guard let value = Digest.count(table, at: position), let earlier else { continue }
             body(position == 0 ? "entries" : table.grades[position - 1].code, value, earlier)
         }
     }
