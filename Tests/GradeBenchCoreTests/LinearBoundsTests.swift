@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 
 @testable import GradeBenchCore
@@ -72,5 +73,29 @@ struct LinearBoundsTests {
         #expect(lp.bounds(of: 0) == (4, 11))
         #expect(lp.bounds(of: 1) == (1, 8))
         #expect(lp.bounds(of: 3) == (22, 29))
+    }
+
+    /// A table of suppressed counts (2–5 rows × 2–5 columns, true counts 0–30, each at least one pupil where the
+    /// count is), known by its row and column totals: `spans` asked about one cell after another, each optimisation
+    /// starting where the previous one ended, answers as each cell's interval from a fresh system does.
+    @Test func spansFromOneBasisAfterAnotherAgreesWithFreshBounds() async {
+        await propertyCheck(count: 60, input: Gen.int(in: 0...Int.max)) { seed in
+            var random = FixtureRandom(seed: UInt64(seed))
+            let (rows, columns) = (random.integer(2...5), random.integer(2...5))
+            let truth = (0..<(rows * columns)).map { _ in Double(random.chance(0.2) ? 0 : random.integer(1...30)) }
+            let lower = truth.map { $0 > 0 && random.chance(0.7) ? 1.0 : 0.0 }
+            var coefficients: [[Double]] = []
+            for row in 0..<rows { coefficients.append((0..<(rows * columns)).map { $0 / columns == row ? 1 : 0 }) }
+            for column in 0..<columns { coefficients.append((0..<(rows * columns)).map { $0 % columns == column ? 1 : 0 }) }
+            let sums = coefficients.map { zip($0, truth).reduce(0) { $0 + $1.0 * $1.1 } }
+            let fresh = LinearBounds(coefficients: coefficients, rightHandSide: sums, lower: lower)!
+            var reused = fresh
+            for _ in 0..<(2 * truth.count) {
+                let cell = random.integer(0...(truth.count - 1))
+                let width = Double(random.integer(1...12))
+                let (least, most) = fresh.bounds(of: cell)
+                #expect(reused.spans(cell, atLeast: width, truth: truth[cell]) == (most.map { $0 - least >= width - 1e-6 } ?? true))
+            }
+        }
     }
 }

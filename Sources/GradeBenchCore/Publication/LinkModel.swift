@@ -162,7 +162,7 @@ struct LinkModel {
     /// The attacker's system over one component's unknown cells (`LinearBounds`): the simplex over it, and each
     /// cell's variable.
     struct ComponentSystem {
-        let bounds: LinearBounds
+        var bounds: LinearBounds
         let position: [Int: Int]
     }
 
