@@ -216,8 +216,17 @@ struct PublicationTests {
         let (content, _) = try Self.publication.publish(keyStage: .ks4, contributions: schools, earlier: [])
         let digest = ReleaseGuard.Digest(content)
         #expect(try ReleaseGuard.Digest(encoded: digest.encoded()) == digest)
+        // Written straight from the content (published order, as a publication stores it): the same digest.
+        #expect(try ReleaseGuard.Digest(encoded: ReleaseGuard.Digest.encoded(content)) == digest)
         #expect(digest.tables.count == content.subjects.count + content.proportions.count)
         #expect(throws: ReleaseGuard.Digest.DecodingFailure.self) { try ReleaseGuard.Digest(encoded: Array("gradebench-guard 1\npupils x\n".utf8)) }
+        // A damaged count names its line; a table without counts is damaged too.
+        let head = "gradebench-guard 1\npupils 10\ncontributors 100001\nall\tMATH\tall\t10\tc\t5\n"
+        #expect(try ReleaseGuard.Digest(encoded: Array(head.utf8)).tables["all\tMATH\tall"] == [10, nil, 5])
+        for damaged in ["all\tMATH\tpp=Y\t1x\n", "all\tMATH\tpp=Y\t\t5\n", "all\tMATH\tpp=Y\n", "all\tMATH\tpp=Y\t-5\n"] {
+            let failure = #expect(throws: ReleaseGuard.Digest.DecodingFailure.self) { try ReleaseGuard.Digest(encoded: Array((head + damaged).utf8)) }
+            #expect(failure?.line == 5)
+        }
         // Publishing the same again passes the guard against the decoded digest.
         let again = try Self.publication.publish(
             keyStage: .ks4, schools: schools.map(\.school), earlier: [(1, try ReleaseGuard.Digest(encoded: digest.encoded()))]

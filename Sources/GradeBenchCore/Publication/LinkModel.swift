@@ -323,7 +323,7 @@ struct LinkModel {
             }
             found.byBounds = cells.filter { memory.shown[$0] == .byBounds }.count
             found.byMoves = cells.filter { memory.shown[$0] == .byMoves }.count
-            guard let cell = failing, let system else {
+            guard let cell = failing else {
                 found.relationOnly = cells.count - found.byBounds - found.byMoves
                 memory.audited[component] = found
                 audit.add(found)

@@ -49,16 +49,49 @@ extension ReleaseGuard {
             public var message: String { "A stored snapshot digest is damaged (line \(line))." }
         }
 
-        public func encoded() -> [UInt8] {
-            var text = "gradebench-guard 1\npupils \(pupils)\ncontributors"
-            for urn in contributors { text += " \(urn.rawValue)" }
-            text += "\n"
-            for name in tables.keys.sorted() {
-                text += name
-                for count in tables[name]! { text += count.map { "\t\($0)" } ?? "\tc" }
-                text += "\n"
+        /// One count field: decimal digits (at most 18), or `c` where suppressed.
+        private static func count(_ field: ArraySlice<UInt8>, line: Int) throws(DecodingFailure) -> Int? {
+            if field.count == 1, field.first == UInt8(ascii: "c") { return nil }
+            guard (1...18).contains(field.count) else { throw DecodingFailure(line: line) }
+            var value = 0
+            for byte in field {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw DecodingFailure(line: line) }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
             }
-            return Array(text.utf8)
+            return value
+        }
+
+        /// The stored form, tables in name order.
+        public func encoded() -> [UInt8] {
+            Self.encoded(contributors: contributors, pupils: pupils, tables: tables.keys.sorted().lazy.map { ($0, tables[$0]!) })
+        }
+
+        /// The stored form of `content`'s digest, written straight from its tables in published order (readers key
+        /// the tables by name, so their order does not matter): a national snapshot's ~6,700 tables are neither
+        /// keyed nor sorted on the way.
+        public static func encoded(_ content: SnapshotContent) -> [UInt8] {
+            encoded(
+                contributors: content.contributors, pupils: content.pupils,
+                tables: (content.subjects + content.proportions).lazy.map { (name($0.key), counts($0)) })
+        }
+
+        private static func encoded(contributors: [URN], pupils: Int, tables: some Sequence<(String, [Int?])>) -> [UInt8] {
+            var bytes = Array("gradebench-guard 1\npupils \(pupils)\ncontributors".utf8)
+            bytes.reserveCapacity(64 * contributors.count + 64 * tables.underestimatedCount)
+            for urn in contributors {
+                bytes.append(UInt8(ascii: " "))
+                bytes += String(urn.rawValue).utf8
+            }
+            bytes.append(UInt8(ascii: "\n"))
+            for (name, counts) in tables {
+                bytes += name.utf8
+                for count in counts {
+                    bytes.append(UInt8(ascii: "\t"))
+                    if let count { bytes += String(count).utf8 } else { bytes.append(UInt8(ascii: "c")) }
+                }
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            return bytes
         }
 
         public init(encoded bytes: [UInt8]) throws(DecodingFailure) {
@@ -75,21 +108,26 @@ extension ReleaseGuard {
                 guard let urn = Int(text(field)).flatMap(URN.init(rawValue:)) else { throw DecodingFailure(line: 3) }
                 contributors.append(urn)
             }
+            // Each table line read from its bytes: the name (its first three fields) as one string, then each count
+            // (decimal digits, or c) without a string per field. A guard reads one digest per earlier snapshot.
             var tables: [String: [Int?]] = [:]
+            tables.reserveCapacity(lines.count)
             for (index, line) in lines.enumerated().dropFirst(3) {
-                let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
-                guard fields.count >= 4 else { throw DecodingFailure(line: index + 1) }
-                var counts: [Int?] = []
-                for field in fields.dropFirst(3) {
-                    if field.elementsEqual("c".utf8) {
-                        counts.append(nil)
-                    } else if let count = Int(text(field)) {
-                        counts.append(count)
-                    } else {
-                        throw DecodingFailure(line: index + 1)
-                    }
+                let tab = UInt8(ascii: "\t")
+                var nameEnd = line.startIndex
+                for _ in 0..<3 {
+                    guard let next = line[nameEnd...].firstIndex(of: tab) else { throw DecodingFailure(line: index + 1) }
+                    nameEnd = line.index(after: next)
                 }
-                tables[fields[0..<3].map(text).joined(separator: "\t")] = counts
+                var counts: [Int?] = []
+                var start = nameEnd
+                while true {
+                    let end = line[start...].firstIndex(of: tab) ?? line.endIndex
+                    counts.append(try Self.count(line[start..<end], line: index + 1))
+                    guard end < line.endIndex else { break }
+                    start = line.index(after: end)
+                }
+                tables[text(line[..<line.index(before: nameEnd)])] = counts
             }
             self.contributors = contributors
             self.pupils = pupils

@@ -58,7 +58,7 @@ public struct PublicationService: Sendable {
         // The three stored forms are written concurrently.
         async let payload = content.encoded()
         async let reportBytes = report.encoded()
-        async let digest = ReleaseGuard.Digest(content).encoded()
+        async let digest = ReleaseGuard.Digest.encoded(content)
         let record = try await store.saveSnapshot(
             SnapshotDraft(
                 collectionID: collection.id, schoolCount: content.schools, pupilCount: pupils,
