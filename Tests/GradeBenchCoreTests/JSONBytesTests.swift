@@ -38,6 +38,20 @@ struct JSONBytesTests {
         #expect(String(decoding: json.bytes, as: UTF8.self) == String(value))
     }
 
+    /// Keys written in the code are copied as they are; keys from data are escaped: both as `JSONEncoder` writes them.
+    @Test func keysAreWrittenAsJSONEncoderWritesThem() throws {
+        var json = JSONBytes()
+        json.object { json in
+            json.key("cumulativePercent")
+            json.number(1)
+            json.key(named: "a\"b/c\\d\n")
+            json.number(2)
+        }
+        let expected = try JSONEncoder().encode(["cumulativePercent": 1, "a\"b/c\\d\n": 2]).count
+        #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"cumulativePercent":1,"a\"b\/c\\d\n":2}"#)
+        #expect(json.bytes.count == expected)
+    }
+
     @Test func anArrayWrittenInSlicesIsTheSameBytes() {
         for count in [0, 1, 2, 3, 10, 101] {
             let elements = (0..<count).map { ["n": $0, "m": $0 * 3] }

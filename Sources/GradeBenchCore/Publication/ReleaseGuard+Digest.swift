@@ -20,7 +20,7 @@ extension ReleaseGuard {
             contributors = content.contributors
             pupils = content.pupils
             var tables: [String: [Int?]] = [:]
-            for table in content.subjects + content.proportions { tables[Self.name(table.key)] = Self.counts(table) }
+            for table in [content.subjects, content.proportions].joined() { tables[Self.name(table.key)] = Self.counts(table) }
             self.tables = tables
         }
 
@@ -72,7 +72,7 @@ extension ReleaseGuard {
         public static func encoded(_ content: SnapshotContent) -> [UInt8] {
             encoded(
                 contributors: content.contributors, pupils: content.pupils,
-                tables: (content.subjects + content.proportions).lazy.map { (name($0.key), counts($0)) })
+                tables: [content.subjects, content.proportions].joined().lazy.map { (name($0.key), counts($0)) })
         }
 
         private static func encoded(contributors: [URN], pupils: Int, tables: some Sequence<(String, [Int?])>) -> [UInt8] {

@@ -42,7 +42,7 @@ public struct ReleaseGuard: Sendable {
 
     public func check(_ content: SnapshotContent, tables: BenchmarkTables, earlier: [(id: Int64, digest: Digest)]) -> [Finding] {
         var findings: [Finding] = []
-        let published = content.subjects + content.proportions
+        let published = [content.subjects, content.proportions].joined()
         let names = earlier.isEmpty ? [] : published.map { Digest.name($0.key) }
         for (id, old) in earlier {
             let against = "snapshot \(id)"
@@ -69,7 +69,7 @@ public struct ReleaseGuard: Sendable {
         let differences = tables.members.keys.filter(\.isDifference).sorted()
         guard !differences.isEmpty else { return [] }
         var findings: [Finding] = []
-        let ordered = content.subjects + content.proportions
+        let ordered = [content.subjects, content.proportions].joined()
         var published: [DistributionKey: PublishedDistribution] = [:]
         for table in ordered { published[table.key] = table }
         for difference in differences {

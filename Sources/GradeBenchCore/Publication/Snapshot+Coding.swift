@@ -310,7 +310,7 @@ extension SuppressionReport: Decodable {
             json.key("counts")
             json.object { json in
                 for (reason, count) in countsByReason.sorted(by: { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }) {
-                    json.key(reason.rawValue)
+                    json.key(named: reason.rawValue)
                     json.number(count)
                 }
             }

@@ -30,10 +30,22 @@ struct JSONBytes {
     }
 
     /// `"name":` inside an object; the value follows.
-    mutating func key(_ name: String) {
+    mutating func key(named name: String) {
         separate()
         string(name)
         bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// `"name":` for a key written in the code (letters, digits): copied as it is, without the escape scan (a snapshot
+    /// writes hundreds of thousands of them).
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { text in
+            assert(text.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/") })
+            bytes.append(contentsOf: text)
+        }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
 
     mutating func string(_ text: String) {
