@@ -104,8 +104,8 @@ private struct GradeCounts {
 /// Headline-measure sums of a submission per pupil group (slot) and figure: figure 0 is the pupil count, figure
 /// `i + 1` is `MeasureFigure.allCases[i]`.
 private struct MeasureSums {
-    static let capacity = 1 + MeasureFigure.allCases.count
-    static let names = ["pupils"] + MeasureFigure.allCases.map(\.rawValue)
+    static let capacity = MeasureFigure.slotNames.count
+    static let names = MeasureFigure.slotNames
     var sums = [Double](repeating: 0, count: PupilGroup.every.count * capacity)
     var present = [Bool](repeating: false, count: PupilGroup.every.count * capacity)
     var pupils = 0
@@ -156,7 +156,7 @@ private struct MeasureSums {
     }
 
     private mutating func add(_ figure: MeasureFigure, _ value: Double, packed: UInt16) {
-        add(at: 1 + figure.index, value, packed: packed)
+        add(at: figure.slot, value, packed: packed)
     }
 
     private mutating func add(at index: Int, _ value: Double, packed: UInt16) {
@@ -171,6 +171,10 @@ extension MeasureFigure {
     /// Position in `allCases`.
     var index: Int { Self.indices[self]! }
     private static let indices = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+
+    /// A measure line's figures by slot: 0 the pupils, `index + 1` each figure (`slot`).
+    static let slotNames = ["pupils"] + allCases.map(\.rawValue)
+    var slot: Int { index + 1 }
 }
 
 extension PupilGroup {

@@ -53,19 +53,20 @@ public enum HeadlineMeasure: String, CaseIterable, Sendable, Codable, Comparable
         return false
     }
 
-    /// One school's (or group's) counts for a proportion: achieved, not achieved.
-    func counts(_ tally: MeasureTally) -> [Int] {
+    /// One school's (or group's) counts for a proportion: achieved, not achieved. `figure` gives a measure line's
+    /// summed figures (`nil`: its pupils).
+    func counts(_ figure: (MeasureFigure?) -> Double) -> [Int] {
         guard case .proportion(let numerator) = kind else { return [] }
-        let pupils = Int(tally["pupils"].rounded())
-        let achieved = Int(tally[numerator.rawValue].rounded())
+        let pupils = Int(figure(nil).rounded())
+        let achieved = Int(figure(numerator).rounded())
         return [achieved, pupils - achieved]
     }
 
-    /// A mean's sum, denominator and pupil base from one tally.
-    func meanParts(_ tally: MeasureTally) -> (sum: Double, denominator: Double, base: Int) {
+    /// A mean's sum, denominator and pupil base from one measure line's figures.
+    func meanParts(_ figure: (MeasureFigure?) -> Double) -> (sum: Double, denominator: Double, base: Int) {
         guard case .mean(let sum, let denominator, let base) = kind else { return (0, 0, 0) }
-        let pupils = tally["pupils"]
-        return (tally[sum.rawValue], denominator.map { tally[$0.rawValue] } ?? pupils, Int((base.map { tally[$0.rawValue] } ?? pupils).rounded()))
+        let pupils = figure(nil)
+        return (figure(sum), denominator.map(figure) ?? pupils, Int((base.map(figure) ?? pupils).rounded()))
     }
 
     public static func < (lhs: HeadlineMeasure, rhs: HeadlineMeasure) -> Bool {

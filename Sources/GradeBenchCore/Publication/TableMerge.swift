@@ -25,6 +25,9 @@ struct TableMerge {
     private(set) var schoolCount = 0
     private(set) var pupilCount = 0
     private var columns: [Int] = []
+    /// The measure line being read: its figures by slot (`MeasureFigure.slotNames`; a name not among them is not used).
+    private var figures = [Double](repeating: 0, count: MeasureFigure.slotNames.count)
+    private static let figureSlots = MeasureFigure.slotNames.map { ShortCode($0) }
     /// Per catalogue position, each school's mean points (group: all pupils), while merging; `schoolFigures` after.
     private var subjectFigures: [[SchoolFigure]]
     /// Per catalogue position, its grade codes in scale order (`gradeCodes[gradeCodeStart[p] ..< gradeCodeStart[p + 1]]`)
@@ -181,16 +184,23 @@ struct TableMerge {
             }
             for _ in 0..<(try reader.unsigned()) {
                 let group = try reader.group()
-                var tally = MeasureTally()
-                for _ in 0..<(try reader.unsigned()) { tally.values[reader.text(try reader.string())] = try reader.double() }
+                for index in figures.indices { figures[index] = 0 }
+                for _ in 0..<(try reader.unsigned()) {
+                    let name = ShortCode(buffer[try reader.string()])
+                    let value = try reader.double()
+                    if let slot = Self.figureSlots.firstIndex(of: name) { figures[slot] = value }
+                }
                 guard let slot = slots[group] else { continue }
-                addMeasures(tally, slot: slot, school: school.urn, families: families)
+                addMeasures(slot: slot, school: school.urn, families: families)
             }
             try reader.finish()
         }
     }
 
-    private mutating func addMeasures(_ tally: MeasureTally, slot: Int, school: URN, families: [Int]) {
+    /// The current measure line's `figures` (one group's) added to the school's combination and its families.
+    private mutating func addMeasures(slot: Int, school: URN, families: [Int]) {
+        let figures = figures
+        let tally = { (figure: MeasureFigure?) in figures[figure?.slot ?? 0] }
         if slot == 0 { for measure in measures { addSchoolFigure(measure, tally, school: school) } }
         for (number, measure) in proportionMeasures.enumerated() {
             let achieved = measure.counts(tally)
@@ -208,7 +218,7 @@ struct TableMerge {
         }
     }
 
-    private mutating func addSchoolFigure(_ measure: HeadlineMeasure, _ tally: MeasureTally, school: URN) {
+    private mutating func addSchoolFigure(_ measure: HeadlineMeasure, _ tally: (MeasureFigure?) -> Double, school: URN) {
         let figure: SchoolFigure?
         if measure.isProportion {
             let counts = measure.counts(tally)
