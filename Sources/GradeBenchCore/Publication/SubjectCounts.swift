@@ -111,7 +111,7 @@ struct SubjectCounts {
     /// is then added to its families once, in order.
     mutating func add(_ other: SubjectCounts, into families: [Int]) {
         precondition(other.families == 1 && other.widths == widths && other.keep == keep, "one combination's counts")
-        let (stride, keep) = (stride, keep)
+        let (stride, keep, groups) = (stride, keep, groups)
         for table in other.seen {
             let (from, fromFirst) = (other.distributionBase[table], other.counterBase[table])
             let (into, intoFirst) = block(table)
@@ -121,12 +121,16 @@ struct SubjectCounts {
                     let to = family * groups + group
                     pointsSums[into + to] += other.pointsSums[from + group]
                     present[into + to] = true
-                    counters.withUnsafeMutableBufferPointer { mine in
-                        other.counters.withUnsafeBufferPointer { theirs in
-                            for cell in 0..<width {
-                                Self.merge(
-                                    (fromFirst + group * width + cell) * stride, of: theirs, into: (intoFirst + to * width + cell) * stride,
-                                    of: mine, keep: keep)
+                }
+            }
+            counters.withUnsafeMutableBufferPointer { mine in
+                other.counters.withUnsafeBufferPointer { theirs in
+                    for group in 0..<groups where other.present[from + group] {
+                        for cell in 0..<width {
+                            let their = (fromFirst + group * width + cell) * stride
+                            guard theirs[their] != 0 else { continue }  // no school counted here
+                            for family in families {
+                                Self.merge(their, of: theirs, into: (intoFirst + (family * groups + group) * width + cell) * stride, of: mine, keep: keep)
                             }
                         }
                     }
@@ -148,8 +152,11 @@ struct SubjectCounts {
     ) {
         counters[counter] += theirs[their]
         counters[counter + 1] += theirs[their + 1]
-        for slot in 0..<keep where theirs[their + 2 + slot] > 0 {
-            keepLargest(theirs[their + 2 + slot], in: counters, at: counter + 2, keep: keep)
+        // Theirs are largest first: once one is not above the smallest kept, none after it is.
+        for slot in 0..<keep {
+            let value = theirs[their + 2 + slot]
+            guard value > counters[counter + 2 + keep - 1] else { break }
+            keepLargest(value, in: counters, at: counter + 2, keep: keep)
         }
     }
 
