@@ -12,6 +12,16 @@ public struct Family: Hashable, Sendable, Comparable, CustomStringConvertible {
 
         /// The dimensions whose families partition the contributing schools.
         static let partitions = allCases
+
+        /// Position in `allCases` (the order families sort in), without building `allCases` on each comparison.
+        var position: Int {
+            switch self {
+            case .region: 0
+            case .type: 1
+            case .size: 2
+            case .disadvantage: 3
+            }
+        }
     }
 
     public indirect enum Kind: Hashable, Sendable {
@@ -90,13 +100,20 @@ public struct Family: Hashable, Sendable, Comparable, CustomStringConvertible {
         return result
     }
 
-    private var order: (Int, String) {
+    /// The order families sort in: all schools, each dimension's partitions by value, then differences.
+    var order: (Int, String) {
         switch kind {
         case .all: (0, "")
-        case .partition(let dimension, let value): (Dimension.allCases.firstIndex(of: dimension)! + 1, value)
-        case .difference: (Dimension.allCases.count + 1, description)
+        case .partition(let dimension, let value): (dimension.position + 1, value)
+        case .difference: (Dimension.partitions.count + 1, description)
         }
     }
 
     public static func < (lhs: Family, rhs: Family) -> Bool { lhs.order < rhs.order }
+
+    /// -1, 0 or 1 as `lhs` sorts before, with or after `rhs` (equal orders are equal families).
+    static func compare(_ lhs: Family, _ rhs: Family) -> Int {
+        let (left, right) = (lhs.order, rhs.order)
+        return left < right ? -1 : (left == right ? 0 : 1)
+    }
 }

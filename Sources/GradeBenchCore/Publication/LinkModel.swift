@@ -38,7 +38,7 @@ struct LinkModel {
     init(_ distributions: [DistributionKey: Distribution]) {
         // Every order below is sorted: dictionaries and sets iterate in an order that differs between instances and
         // runs, and the suppression pattern must not.
-        let keys = distributions.keys.sorted()
+        let keys = DistributionKey.sorted(Array(distributions.keys)) { $0 }
         let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
         var firstCell: [Int] = []
         var values: [Int] = []

@@ -119,7 +119,7 @@ public struct Publication: Sendable {
                         entries += report.map { SuppressionReport.Entry(table: name, cell: $0) }
                         audit.add(shown)
                     }
-                    return ProtectedTable(published: published.sorted { $0.key < $1.key }, entries: entries, audit: audit)
+                    return ProtectedTable(published: DistributionKey.sorted(published, by: \.key), entries: entries, audit: audit)
                 }
                 let protected = ProtectedTables(
                     subjects: table(0..<subjects.count, named: "subject"), proportions: table(subjects.count..<linked.count, named: "proportion"))

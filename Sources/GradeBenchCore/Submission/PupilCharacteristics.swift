@@ -95,7 +95,8 @@ public struct PupilGroup: Hashable, Sendable, Codable, Comparable, CustomStringC
     public static let every: [PupilGroup] =
         [.all] + PupilCharacteristics.columns.flatMap { column in column.values.map { PupilGroup(dimension: column.name, value: $0) } }
 
-    public static func < (lhs: PupilGroup, rhs: PupilGroup) -> Bool {
-        (every.firstIndex(of: lhs) ?? .max) < (every.firstIndex(of: rhs) ?? .max)
-    }
+    public static func < (lhs: PupilGroup, rhs: PupilGroup) -> Bool { lhs.rank < rhs.rank }
+
+    /// Place in the order groups sort in: `every`'s.
+    var rank: Int { Self.every.firstIndex(of: self) ?? .max }
 }
