@@ -72,6 +72,7 @@ struct SubjectCounts {
         fileprivate let keep: Int
 
         /// One school's count in one cell of a pupil group's distribution.
+        @inline(__always)
         func add(group: Int, column: Int, count: Int) {
             precondition(column < width - 1, "a cell of the table")
             SubjectCounts.add(Int32(count), to: counters, at: (group * width + column) * stride, keep: keep)
@@ -160,6 +161,7 @@ struct SubjectCounts {
         }
     }
 
+    @inline(__always)
     fileprivate static func add(_ value: Int32, to counters: UnsafeMutableBufferPointer<Int32>, at counter: Int, keep: Int) {
         guard value > 0 else { return }
         counters[counter] += value
