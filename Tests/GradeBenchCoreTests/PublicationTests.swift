@@ -224,7 +224,9 @@ struct PublicationTests {
         let head = "gradebench-guard 1\npupils 10\ncontributors 100001\nall\tMATH\tall\t10\tc\t5\n"
         #expect(try ReleaseGuard.Digest(encoded: Array(head.utf8)).tables["all\tMATH\tall"] == [10, nil, 5])
         for damaged in ["all\tMATH\tpp=Y\t1x\n", "all\tMATH\tpp=Y\t\t5\n", "all\tMATH\tpp=Y\n", "all\tMATH\tpp=Y\t-5\n"] {
-            let failure = #expect(throws: ReleaseGuard.Digest.DecodingFailure.self) { try ReleaseGuard.Digest(encoded: Array((head + damaged).utf8)) }
+            let failure = #expect(throws: ReleaseGuard.Digest.DecodingFailure.self) {
+                try ReleaseGuard.Digest(encoded: Array((head + damaged).utf8))
+            }
             #expect(failure?.line == 5)
         }
         // Publishing the same again passes the guard against the decoded digest.

@@ -220,9 +220,9 @@ struct LinkModel {
     /// Components with more unknown cells than this are not solved by the simplex at all (its dense tableau would not
     /// fit the time): moves, and relation by relation for the cells they do not reach, counted in the DPO's report
     /// (`Audit.relationOnly`). The largest national component has 336 unknown cells; a small collection, mostly
-    /// withheld, has larger ones: at 300 schools, this limit leaves 1,400 cells relation-checked and takes 23 s (at
-    /// 3,000, none are left but it takes 38 s; the 40-school demo's components are larger still). docs/performance.md
-    /// has the figures.
+    /// withheld, has larger ones: at 300 schools, this limit leaves 1,400 cells relation-checked and takes 15 s (23 s
+    /// before the simplex stopped copying its tableau; at 3,000, none were left but it took 38 s; the 40-school demo's
+    /// components are larger still). docs/performance.md has the figures.
     static let exactLimit = 1500
 
     /// The next cells to suppress, or none when every protected cell is safe.

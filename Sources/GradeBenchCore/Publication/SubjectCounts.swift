@@ -131,7 +131,8 @@ struct SubjectCounts {
                             let their = (fromFirst + group * width + cell) * stride
                             guard theirs[their] != 0 else { continue }  // no school counted here
                             for family in families {
-                                Self.merge(their, of: theirs, into: (intoFirst + (family * groups + group) * width + cell) * stride, of: mine, keep: keep)
+                                let into = (intoFirst + (family * groups + group) * width + cell) * stride
+                                Self.merge(their, of: theirs, into: into, of: mine, keep: keep)
                             }
                         }
                     }

@@ -42,7 +42,7 @@ struct JSONBytes {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { text in
-            assert(text.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/") })
+            assert(text.allSatisfy { $0 > 0x20 && $0 < 0x7F && !"\"\\/".utf8.contains($0) }, "a key that needs no escaping")
             bytes.append(contentsOf: text)
         }
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
