@@ -23,21 +23,18 @@ public struct DistributionKey: Hashable, Comparable, Sendable, CustomStringConve
 
     public var description: String { "\(family) / \(subject) / \(group)" }
 
-    public static func < (lhs: DistributionKey, rhs: DistributionKey) -> Bool {
-        let family = Family.compare(lhs.family, rhs.family)
-        if family != 0 { return family < 0 }
-        if lhs.subject != rhs.subject { return lhs.subject < rhs.subject }
-        return lhs.group < rhs.group
+    public static func < (lhs: DistributionKey, rhs: DistributionKey) -> Bool { lhs.order < rhs.order }
+
+    /// The order keys sort in: by family, subject, then pupil group.
+    private var order: (family: Int, value: String, subject: String, group: Int) {
+        let family = family.order
+        return (family.0, family.1, subject, group.rank)
     }
 
     /// `items` in the order of their keys (`<`), each key's place in that order worked out once rather than in every
     /// comparison: a publication sorts thousands of keys, and comparing families and groups is not cheap.
     static func sorted<T>(_ items: [T], by key: (T) -> DistributionKey) -> [T] {
-        let orders = items.map { item in
-            let key = key(item)
-            let family = key.family.order
-            return (family: family.0, value: family.1, subject: key.subject, group: key.group.rank)
-        }
+        let orders = items.map { key($0).order }
         return items.indices.sorted { orders[$0] < orders[$1] }.map { items[$0] }
     }
 }

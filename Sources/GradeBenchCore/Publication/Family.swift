@@ -110,10 +110,4 @@ public struct Family: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     public static func < (lhs: Family, rhs: Family) -> Bool { lhs.order < rhs.order }
-
-    /// -1, 0 or 1 as `lhs` sorts before, with or after `rhs` (equal orders are equal families).
-    static func compare(_ lhs: Family, _ rhs: Family) -> Int {
-        let (left, right) = (lhs.order, rhs.order)
-        return left < right ? -1 : (left == right ? 0 : 1)
-    }
 }
