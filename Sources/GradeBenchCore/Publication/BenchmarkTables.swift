@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// One school's part in a publication: its registry entry (which families it belongs to) and its partial aggregate.
 public struct Contribution: Sendable {
     public let school: School
@@ -133,24 +136,9 @@ public struct BenchmarkTables: Sendable {
         schoolCount = merge.schoolCount
         pupilCount = merge.pupilCount
         schoolFigures = merge.schoolFigures
-        let subjectCount = catalogue.subjects.count
-        for table in merge.counts.seen {
-            let proportion = table >= subjectCount ? merge.proportionMeasures[table - subjectCount] : nil
-            for (familyNumber, family) in families.enumerated() {
-                for (slot, group) in PupilGroup.every.enumerated() {
-                    guard let (cells, entries, pointsSum) = merge.counts.statistics(table: table, family: familyNumber, group: slot, coalition: coalition)
-                    else { continue }
-                    if let proportion {
-                        var distribution = Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)
-                        distribution.set(grades: cells, entries: entries, pointsSum: pointsSum)
-                        proportions[DistributionKey(family: family, subject: proportion.rawValue, group: group)] = distribution
-                    } else {
-                        let subject = catalogue.subjects[table]
-                        var distribution = Distribution(subject: subject, coalition: coalition)
-                        distribution.set(grades: cells, entries: entries, pointsSum: pointsSum)
-                        distributions[DistributionKey(family: family, subject: subject.code, group: group)] = distribution
-                    }
-                }
+        for (table, built) in Self.distributions(of: merge, families: families, catalogue: catalogue, coalition: coalition) {
+            for (key, distribution) in built {
+                if table >= catalogue.subjects.count { proportions[key] = distribution } else { distributions[key] = distribution }
             }
         }
         for (number, measure) in merge.meanMeasures.enumerated() {
@@ -161,6 +149,38 @@ public struct BenchmarkTables: Sendable {
                 }
             }
         }
+    }
+
+    /// Each merged table's distributions (per family and pupil group with counts), the tables built on every core:
+    /// each one's counters become statistics and arrays, which a publication's six thousand distributions made a
+    /// serial step between the merge and protection.
+    private static func distributions(
+        of merge: TableMerge, families: [Family], catalogue: SubjectCatalogue, coalition: Int
+    ) -> [(table: Int, distributions: [(DistributionKey, Distribution)])] {
+        let tables = merge.counts.seen
+        let built = Mutex([[(DistributionKey, Distribution)]?](repeating: nil, count: tables.count))
+        DispatchQueue.concurrentPerform(iterations: tables.count) { index in
+            let table = tables[index]
+            let subjectCount = catalogue.subjects.count
+            let proportion = table >= subjectCount ? merge.proportionMeasures[table - subjectCount] : nil
+            let name = proportion?.rawValue ?? catalogue.subjects[table].code
+            var result: [(DistributionKey, Distribution)] = []
+            for (familyNumber, family) in families.enumerated() {
+                for (slot, group) in PupilGroup.every.enumerated() {
+                    guard
+                        let (cells, entries, pointsSum) = merge.counts.statistics(
+                            table: table, family: familyNumber, group: slot, coalition: coalition)
+                    else { continue }
+                    var distribution = proportion == nil
+                        ? Distribution(subject: catalogue.subjects[table], coalition: coalition)
+                        : Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)
+                    distribution.set(grades: cells, entries: entries, pointsSum: pointsSum)
+                    result.append((DistributionKey(family: family, subject: name, group: group), distribution))
+                }
+            }
+            built.withLock { $0[index] = result }
+        }
+        return built.withLock { built in tables.indices.map { (tables[$0], built[$0]!) } }
     }
 
     /// The distributions of each subject (or proportion measure), grouped for `SubjectProtection`.
