@@ -284,4 +284,46 @@ struct PublicationTests {
         #expect(content.ranks(of: URN(rawValue: 100002)!) == [PercentileRank(family: "all", figure: "ART", rank: 75)])
         #expect(try SnapshotContent(encoded: content.encoded()) == content)
     }
+
+    /// Snapshots stored in the second format (an object per grade, rank lists' schools as positions) still read, and
+    /// the same content written now (format 3: an array per figure, schools as steps) reads back equal.
+    @Test func secondFormatSnapshotsStillRead() throws {
+        let text = """
+            {"contributors":[100001,100002,100003],"families":[{"family":"all","schools":3}],"format":2,"keyStage":"KS4",\
+            "means":[],"policyHash":"h","proportions":[],"pupils":40,\
+            "ranks":[{"family":"all","figure":"ART","ranks":[25,75],"schools":[0,2]}],"schoolDistributions":[],"schools":3,\
+            "subjects":[{"entries":40,"family":"all","grades":[\
+            {"count":25,"cumulativePercent":62.5,"grade":"9","percent":62.5},\
+            {"count":"c","cumulativePercent":"c","grade":"8","percent":"c"},\
+            {"count":"c","cumulativePercent":100,"grade":"U","percent":"c"}],"group":"all","meanPoints":"c","subject":"ART"}]}
+            """
+        let content = try SnapshotContent(encoded: Array(text.utf8))
+        let art = try #require(content.subjects.first)
+        #expect(art.entries == .value(40) && art.meanPoints == .suppressed)
+        #expect(art.grades.map(\.code) == ["9", "8", "U"])
+        #expect(art.grades.map(\.count) == [.value(25), .suppressed, .suppressed])
+        #expect(art.grades.map(\.cumulativePercent) == [.value(62.5), .suppressed, .value(100)])
+        #expect(content.ranks(of: URN(rawValue: 100003)!) == [PercentileRank(family: "all", figure: "ART", rank: 75)])
+        #expect(content.ranks(of: URN(rawValue: 100002)!).isEmpty)
+
+        let written = String(decoding: content.encoded(), as: UTF8.self)
+        #expect(written.contains(#""counts":[25,"c","c"],"cumulativePercent":[62.5,"c",100],"entries":40"#))
+        #expect(written.contains(#""grades":["9","8","U"],"group":"all","meanPoints":"c","percent":[62.5,"c","c"]"#))
+        #expect(written.contains(#""ranks":[25,75],"schoolSteps":[0,2]"#))
+        #expect(try SnapshotContent(encoded: content.encoded()) == content)
+    }
+
+    /// A stored rank list whose schools do not ascend or whose ranks do not match them, or a distribution whose figures
+    /// do not match its grades, is refused.
+    @Test(arguments: [
+        #""ranks":[{"family":"all","figure":"ART","ranks":[25,75],"schoolSteps":[1,0]}],"subjects":[]"#,
+        #""ranks":[{"family":"all","figure":"ART","ranks":[25],"schoolSteps":[1,1]}],"subjects":[]"#,
+        #""ranks":[],"subjects":[{"counts":[1],"cumulativePercent":[100,100],"entries":1,"family":"all","grades":["9"],"#
+            + #""group":"all","percent":[100],"subject":"ART"}]"#,
+    ])
+    func damagedThirdFormatIsRefused(_ part: String) {
+        let text = #"{"contributors":[1,2],"families":[],"format":3,"keyStage":"KS4","means":[],"policyHash":"h","proportions":[],"#
+            + #""pupils":0,"schoolDistributions":[],"schools":2,"# + part + "}"
+        #expect(throws: DecodingError.self) { try SnapshotContent(encoded: Array(text.utf8)) }
+    }
 }

@@ -253,6 +253,12 @@ struct LinkModel {
         // A true zero discloses no pupil (published distributions publish them): only counts of at least one pupil
         // need an interval.
         func needsInterval(_ cell: Int) -> Bool { protected[cell] && values[cell] > 0 }
+        // But a zero suppressed in a distribution that has pupils must not be a relation's one unknown cell: derived
+        // exactly, its zeros tell that none of the group's pupils has those grades, and when all the others are
+        // zeros, that every one of them has the grade left (the group attribute rule's disclosure, by subtraction).
+        func mustNotStandAlone(_ cell: Int) -> Bool {
+            needsInterval(cell) || (protected[cell] && values[entries(ofDistribution: distributionOf[cell])] > 0)
+        }
         var chosen: [Int] = []
         var isChosen = [Bool](repeating: false, count: cellCount)
         func choose(_ cell: Int) {
@@ -269,7 +275,9 @@ struct LinkModel {
                 if hidden.isEmpty { side = termSign[term] } else if termSign[term] != side { sameSide = false }
                 hidden.append(termCell[term])
             }
-            guard hidden.contains(where: needsInterval), !hidden.contains(where: { isChosen[$0] }) else { continue }
+            guard hidden.contains(where: needsInterval) || (hidden.count == 1 && mustNotStandAlone(hidden[0])),
+                !hidden.contains(where: { isChosen[$0] })
+            else { continue }
             // One unknown is pinned. Unknowns all on one side add up to a known sum: each lies within the sum less
             // the others' lower bounds. With unknowns on both sides the relation alone bounds nothing.
             let narrowest: Double
