@@ -46,7 +46,8 @@ struct LinkModel {
         for (number, key) in keys.enumerated() {
             let distribution = distributions[key]!
             firstCell.append(values.count)
-            values += distribution.grades.map(\.total) + [distribution.entries.total]
+            for grade in distribution.grades { values.append(grade.total) }
+            values.append(distribution.entries.total)
             distributionOf += repeatElement(number, count: distribution.grades.count + 1)
         }
         firstCell.append(values.count)
@@ -54,11 +55,14 @@ struct LinkModel {
         var relationStart = [0]
         var termCell: [Int] = []
         var termSign: [Int8] = []
-        func relation(_ terms: [(Int, Int8)]) {
-            for (cell, coefficient) in terms {
+        /// Every relation is parts (coefficient +1) less their whole (−1).
+        func relation(_ parts: some Sequence<Int>, less whole: Int) {
+            for cell in parts {
                 termCell.append(cell)
-                termSign.append(coefficient)
+                termSign.append(1)
             }
+            termCell.append(whole)
+            termSign.append(-1)
             relationStart.append(termCell.count)
         }
         /// Per column, the members add up to the whole (less a known remainder): members − whole.
@@ -66,13 +70,13 @@ struct LinkModel {
             let members = members.compactMap { index[$0] }
             guard !members.isEmpty, let whole = index[whole] else { return }
             for column in 0..<(firstCell[whole + 1] - firstCell[whole]) {
-                relation(members.map { (firstCell[$0] + column, 1) } + [(firstCell[whole] + column, -1)])
+                relation(members.lazy.map { firstCell[$0] + column }, less: firstCell[whole] + column)
             }
         }
         // A distribution's grades add up to its entries.
         for number in keys.indices {
             let entries = firstCell[number + 1] - 1
-            relation((firstCell[number]..<entries).map { ($0, 1) } + [(entries, -1)])
+            relation(firstCell[number]..<entries, less: entries)
         }
         // The groups of one characteristic, within a family and a column, add up to at most all pupils.
         let families = Set(keys.map(\.family)).sorted()
@@ -100,11 +104,18 @@ struct LinkModel {
                 [DistributionKey(family: smaller, subject: subject, group: key.group), key],
                 of: DistributionKey(family: larger, subject: subject, group: key.group))
         }
-        var termsOf = [[Int]](repeating: [], count: values.count)
+        // Each cell's terms, in term order, laid out by counting (no array per cell: a national publication's
+        // subjects have 200,000 cells between them).
+        var cellTermStart = [Int](repeating: 0, count: values.count + 1)
+        for cell in termCell { cellTermStart[cell + 1] += 1 }
+        for cell in values.indices { cellTermStart[cell + 1] += cellTermStart[cell] }
+        var next = cellTermStart
+        var cellTerms = [Int](repeating: 0, count: termCell.count)
         var termRelation = [Int](repeating: 0, count: termCell.count)
         for relation in 0..<(relationStart.count - 1) {
             for term in relationStart[relation]..<relationStart[relation + 1] {
-                termsOf[termCell[term]].append(term)
+                cellTerms[next[termCell[term]]] = term
+                next[termCell[term]] += 1
                 termRelation[term] = relation
             }
         }
@@ -116,8 +127,8 @@ struct LinkModel {
         self.relationStart = relationStart
         self.termCell = termCell
         self.termSign = termSign
-        cellTermStart = termsOf.reduce(into: [0]) { $0.append($0.last! + $1.count) }
-        cellTerms = termsOf.flatMap { $0 }
+        self.cellTermStart = cellTermStart
+        self.cellTerms = cellTerms
         self.termRelation = termRelation
     }
 
