@@ -130,6 +130,38 @@ struct PartialAggregateTests {
         }
     }
 
+    /// The stored form's bytes, written here from the documented layout: version 3 stores a whole or quarter number
+    /// of points as a tagged varint and any other number as a tag and 8 bytes; version 2 (stored before 2026-12-02)
+    /// stored every number as 8 bytes and still reads.
+    @Test func storedFormBytesFollowTheDocumentedLayout() throws {
+        func text(_ value: String) -> [UInt8] { [UInt8(value.utf8.count)] + Array(value.utf8) }
+        func raw(_ value: Double) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * UInt64($0))) } }
+        var tally = GradeTally()
+        tally.counts = ["7": 2]
+        tally.entries = 2
+        tally.pointsSum = 14
+        var aggregate = PartialAggregate(keyStage: .ks4)
+        aggregate.pupils = 2
+        aggregate.subjects["MATH"] = ["all": tally]
+        var measures = MeasureTally()
+        measures.values = ["a8.sum": 30.25, "ratio": 0.1]
+        aggregate.measures["all"] = measures
+        // Header; MATH with one grade code and one line (group 0, entries 2, 14 points = 56 quarters → 112, no
+        // non-grades, count 2); one measure line (group 0, two figures).
+        let header = [0x47, 0x42, 0x50] + [UInt8]([3]) + text("KS4") + [2, 1] + text("all") + [1] + text("MATH") + [1] + text("7") + [1]
+        let third = header + [0, 2, 112, 0, 2] + [1, 0, 2] + text("a8.sum") + [242, 1] + text("ratio") + [1] + raw(0.1)
+        #expect(aggregate.encoded() == third)
+        let second = [0x47, 0x42, 0x50, 2] + header.dropFirst(4) + [0, 2] + raw(14) + [0, 2] + [1, 0, 2] + text("a8.sum") + raw(30.25)
+            + text("ratio") + raw(0.1)
+        #expect(try PartialAggregate(encoded: second) == aggregate)
+        #expect(try PartialAggregate(encoded: third) == aggregate)
+        #expect(try PartialAggregate.pupils(encoded: second) == 2)
+        // A tag that is neither even nor 1 is refused.
+        var damaged = third
+        damaged[header.count + 2] = 3
+        #expect(throws: PartialAggregate.DecodingFailure.self) { try PartialAggregate(encoded: damaged) }
+    }
+
     @Test func encodingRoundTripsAndMergesByAddition() throws {
         let one = try aggregate("pupil,subject,grade,send\n\(Self.key.pseudonym(for: "x")),COMBSCI,5-4,K\n")
         let two = try aggregate("pupil,subject,grade,send\n\(Self.key.pseudonym(for: "y")),COMBSCI,5-4,N\n")

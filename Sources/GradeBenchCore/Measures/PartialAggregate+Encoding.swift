@@ -1,16 +1,18 @@
 /// The stored form of a partial aggregate: a compact, deterministic binary form (sorted keys), read at publication
 /// for every contributing school without parsing text. Little-endian; `uint` is an unsigned LEB128 varint, `text` a
-/// one-byte length and UTF-8 bytes, `double` the IEEE 754 bits in 8 bytes.
+/// one-byte length and UTF-8 bytes. A `number` is a `uint`: even, it is twice a whole number of quarters (points
+/// sums and headline sums are nearly always whole or half points: one to three bytes); 1, the IEEE 754 bits of a
+/// double follow in 8 bytes. Version 2 (still read) stored every `number` as those 8 bytes: 30 % of a school's form.
 ///
 /// ```
-/// "GBP" 0x02                                    magic and version
+/// "GBP" 0x03                                    magic and version
 /// text key stage · uint pupils
 /// uint groups · text group name…                the pupil groups used below (`all`, `pp=Y`, …), sorted: numbered 0…
 /// uint subjects, then per subject (sorted by code):
 ///     text code · uint grades · text grade code… (the codes counted in any group, sorted)
-///     uint lines, then per line (groups sorted): uint group · uint entries · double points sum · uint non-grades ·
+///     uint lines, then per line (groups sorted): uint group · uint entries · number points sum · uint non-grades ·
 ///         uint count… (one per grade code above)
-/// uint measure lines, then per line (groups sorted): uint group · uint figures · (text name · double value)…
+/// uint measure lines, then per line (groups sorted): uint group · uint figures · (text name · number value)…
 /// ```
 ///
 /// Aggregates stored by earlier versions (before 2026-12-01) are in a line format (`PartialAggregateLines`); every
@@ -139,6 +141,12 @@ struct AggregateWriter {
     }
 
     private mutating func double(_ number: Double) {
+        let quarters = number * 4
+        if number.sign == .plus, quarters < 0x1p52, quarters == quarters.rounded(.towardZero) {
+            unsigned(Int(quarters) << 1)
+            return
+        }
+        unsigned(1)
         var bits = number.bitPattern
         for _ in 0..<8 {
             bytes.append(UInt8(truncatingIfNeeded: bits))
@@ -157,9 +165,11 @@ struct AggregateWriter {
 /// only inside it): texts are byte ranges, numbers decoded as they are reached. Readers follow the order of the
 /// format above; any read past the end, or any byte left over, is a `DecodingFailure`.
 struct StoredAggregate {
-    static let magic: [UInt8] = [0x47, 0x42, 0x50, 0x02]
+    static let magic: [UInt8] = [0x47, 0x42, 0x50, 0x03]
+    /// Version 2: numbers as 8-byte doubles.
+    private static let secondVersion: [UInt8] = [0x47, 0x42, 0x50, 0x02]
 
-    static func isBinary(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
+    static func isBinary(_ bytes: some Collection<UInt8>) -> Bool { bytes.starts(with: magic) || bytes.starts(with: secondVersion) }
 
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var keyStage = KeyStage.ks4
@@ -167,11 +177,13 @@ struct StoredAggregate {
     /// The group names, numbered as the lines refer to them.
     private(set) var groups: [Range<Int>] = []
     private(set) var position: Int
+    private let rawNumbers: Bool
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) throws(PartialAggregate.DecodingFailure) {
         self.bytes = bytes
         position = Self.magic.count
-        guard bytes.starts(with: Self.magic) else { throw .init(byte: 0) }
+        guard Self.isBinary(bytes) else { throw .init(byte: 0) }
+        rawNumbers = bytes.starts(with: Self.secondVersion)
         let stage = try string()
         guard let keyStage = KeyStage(rawValue: text(stage)) else { throw .init(byte: stage.lowerBound) }
         self.keyStage = keyStage
@@ -181,6 +193,7 @@ struct StoredAggregate {
 
     func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
+    @inline(__always)
     mutating func unsigned() throws(PartialAggregate.DecodingFailure) -> Int {
         var value = 0
         var shift = 0
@@ -209,7 +222,14 @@ struct StoredAggregate {
         return range
     }
 
+    @inline(__always)
     mutating func double() throws(PartialAggregate.DecodingFailure) -> Double {
+        if !rawNumbers {
+            let start = position
+            let tag = try unsigned()
+            if tag & 1 == 0 { return Double(tag >> 1) / 4 }
+            guard tag == 1 else { throw .init(byte: start) }
+        }
         guard position + 8 <= bytes.count else { throw .init(byte: position) }
         var bits: UInt64 = 0
         for index in (0..<8).reversed() { bits = bits << 8 | UInt64(bytes[position + index]) }
