@@ -84,7 +84,7 @@ struct DisclosurePropertyTests {
     /// Thirteen schools (found by the property above, shrunk): South has no pp=Y pupils, so its pp=Y distribution (entries
     /// 0) is withheld and the regions' relation gives its zeros exactly. That discloses nobody; zeros of a withheld
     /// distribution that has pupils must not stand alone in a relation (`LinkModel.additions`).
-    @Test func aRegionLeftAloneInItsRelationIsFound() {
+    @Test func anEmptyGroupAloneInItsRelationDisclosesNobody() {
         let schools: [(region: String, yes: [Int], no: [Int])] = [
             ("North", [0, 0, 0, 0, 0, 0, 1, 1, 0, 0], [2, 2, 1, 1, 4, 0, 0, 0, 4, 4]),
             ("North", [0, 0, 2, 0, 1, 1, 0, 1, 0, 0], [3, 3, 2, 4, 1, 2, 2, 2, 2, 0]),
