@@ -39,7 +39,7 @@ struct PublishCommand: AsyncParsableCommand {
     /// A publication allocates and frees large arrays (each audited component's tableau, the merge's counters, the
     /// snapshot's bytes) on every core. By default glibc maps each one afresh and unmaps it on free, so the kernel
     /// faults in and zeroes its pages every time (7 % of a national publication's CPU). This process is short-lived:
-    /// freed memory is kept for reuse instead (national: CPU −2 %, peak RSS +20 MiB). The server keeps the defaults.
+    /// freed memory is kept for reuse instead (national: CPU −3 %, peak RSS +20 MiB). The server keeps the defaults.
     private static func keepFreedMemory() {
         #if canImport(Glibc)
         // glibc's malloc.h, which Swift's Glibc module leaves out: mallopt and its parameters.

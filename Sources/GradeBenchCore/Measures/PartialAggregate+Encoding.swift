@@ -70,7 +70,7 @@ extension PartialAggregate {
                     let group = try stored.group()
                     var tally = GradeTally()
                     tally.entries = try stored.unsigned()
-                    tally.pointsSum = try stored.double()
+                    tally.pointsSum = try stored.number()
                     tally.nonGrades = try stored.unsigned()
                     for code in codes {
                         let count = try stored.unsigned()
@@ -82,7 +82,7 @@ extension PartialAggregate {
             for _ in 0..<(try stored.unsigned()) {
                 let group = try stored.group()
                 var tally = MeasureTally()
-                for _ in 0..<(try stored.unsigned()) { tally.values[stored.text(try stored.string())] = try stored.double() }
+                for _ in 0..<(try stored.unsigned()) { tally.values[stored.text(try stored.string())] = try stored.number() }
                 aggregate.measures[groups[group]] = tally
             }
             try stored.finish()
@@ -115,7 +115,7 @@ struct AggregateWriter {
     mutating func subjectLine(group: Int, entries: Int, pointsSum: Double, nonGrades: Int, counts: some Sequence<Int>) {
         unsigned(group)
         unsigned(entries)
-        double(pointsSum)
+        number(pointsSum)
         unsigned(nonGrades)
         for count in counts { unsigned(count) }
     }
@@ -126,7 +126,7 @@ struct AggregateWriter {
         unsigned(values.count)
         for (name, value) in values {
             text(name)
-            double(value)
+            number(value)
         }
     }
 
@@ -140,7 +140,7 @@ struct AggregateWriter {
         bytes.append(UInt8(rest))
     }
 
-    private mutating func double(_ number: Double) {
+    private mutating func number(_ number: Double) {
         let quarters = number * 4
         if number.sign == .plus, quarters < 0x1p52, quarters == quarters.rounded(.towardZero) {
             unsigned(Int(quarters) << 1)
@@ -223,7 +223,7 @@ struct StoredAggregate {
     }
 
     @inline(__always)
-    mutating func double() throws(PartialAggregate.DecodingFailure) -> Double {
+    mutating func number() throws(PartialAggregate.DecodingFailure) -> Double {
         if !rawNumbers {
             let start = position
             let tag = try unsigned()

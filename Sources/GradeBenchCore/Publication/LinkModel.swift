@@ -267,8 +267,8 @@ struct LinkModel {
         // But a zero suppressed in a distribution that has pupils must not be a relation's one unknown cell: derived
         // exactly, its zeros tell that none of the group's pupils has those grades, and when all the others are
         // zeros, that every one of them has the grade left (the group attribute rule's disclosure, by subtraction).
-        func mustNotStandAlone(_ cell: Int) -> Bool {
-            needsInterval(cell) || (protected[cell] && values[entries(ofDistribution: distributionOf[cell])] > 0)
+        func isZeroOfAGroupWithPupils(_ cell: Int) -> Bool {
+            protected[cell] && values[cell] == 0 && values[entries(ofDistribution: distributionOf[cell])] > 0
         }
         var chosen: [Int] = []
         var isChosen = [Bool](repeating: false, count: cellCount)
@@ -286,7 +286,7 @@ struct LinkModel {
                 if hidden.isEmpty { side = termSign[term] } else if termSign[term] != side { sameSide = false }
                 hidden.append(termCell[term])
             }
-            guard hidden.contains(where: needsInterval) || (hidden.count == 1 && mustNotStandAlone(hidden[0])),
+            guard hidden.contains(where: needsInterval) || (hidden.count == 1 && isZeroOfAGroupWithPupils(hidden[0])),
                 !hidden.contains(where: { isChosen[$0] })
             else { continue }
             // One unknown is pinned. Unknowns all on one side add up to a known sum: each lies within the sum less

@@ -21,13 +21,6 @@ public struct PercentileRank: Hashable, Sendable, Codable {
 /// Every ranked school's percentile rank for one family and figure, in the compact form a snapshot stores (a national
 /// snapshot holds ~450,000 ranks). Each rank is shown to its own school alone (`SnapshotContent.ranks(of:)`).
 public struct RankList: Hashable, Sendable, Decodable {
-    init(family: String, figure: String, schools: [Int], ranks: [Int]) {
-        self.family = family
-        self.figure = figure
-        self.schools = schools
-        self.ranks = ranks
-    }
-
     public let family: String
     public let figure: String
     /// Positions in the snapshot's `contributors`, ascending.

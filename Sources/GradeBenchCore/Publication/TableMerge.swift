@@ -165,7 +165,7 @@ struct TableMerge {
                     for _ in 0..<lines {
                         let group = try reader.group()
                         let entries = try reader.unsigned()
-                        let pointsSum = try reader.double()
+                        let pointsSum = try reader.number()
                         _ = try reader.unsigned()  // non-grades: not published
                         guard let slot = slots[group] else {
                             for _ in columns { _ = try reader.unsigned() }
@@ -187,7 +187,7 @@ struct TableMerge {
                 for index in figures.indices { figures[index] = 0 }
                 for _ in 0..<(try reader.unsigned()) {
                     let name = ShortCode(buffer[try reader.string()])
-                    let value = try reader.double()
+                    let value = try reader.number()
                     if let slot = Self.figureSlots.firstIndex(of: name) { figures[slot] = value }
                 }
                 guard let slot = slots[group] else { continue }
