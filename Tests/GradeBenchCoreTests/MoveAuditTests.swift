@@ -82,15 +82,29 @@ struct MoveAuditTests {
         #expect((interval.upper ?? .infinity) - interval.lower < Double(Self.width), "the simplex pins it too")
     }
 
-    /// What earlier rounds showed is kept while suppression only grows, and forgotten as soon as a cell that was
-    /// unknown is published again (its proof may have passed through that cell).
-    @Test func auditMemoryForgetsWhenACellIsPublishedAgain() {
+    /// What earlier rounds showed is kept while suppression only grows (components merge), and forgotten as soon as a
+    /// cell that was unknown in the proof's component is published again (the proof may have passed through it).
+    @Test func auditMemoryForgetsWhenACellOfItsComponentIsPublishedAgain() {
         var memory = AuditMemory()
         memory.begin(unknown: [true, false, true])
+        memory.record([[0], [2]])
         memory.shown[0] = .byMoves
         memory.begin(unknown: [true, true, true])
         #expect(memory.shown == [.byMoves, nil, nil])
+        memory.record([[0, 1, 2]])
         memory.begin(unknown: [true, true, false])
         #expect(memory.shown == [nil, nil, nil])
+    }
+
+    /// A cell published again forgets only the proofs of its own component: a proof uses its component's relations
+    /// alone, and the other components' systems do not change.
+    @Test func auditMemoryKeepsTheProofsOfOtherComponents() {
+        var memory = AuditMemory()
+        memory.begin(unknown: [true, true, false, true])
+        memory.record([[0, 1], [3]])
+        memory.shown[0] = .byMoves
+        memory.shown[3] = .byBounds
+        memory.begin(unknown: [true, false, false, true])
+        #expect(memory.shown == [nil, nil, nil, .byBounds])
     }
 }

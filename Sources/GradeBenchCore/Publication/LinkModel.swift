@@ -309,7 +309,9 @@ struct LinkModel {
         if !chosen.isEmpty { return (chosen, SuppressionReport.Audit()) }
         var audit = SuppressionReport.Audit()
         var search: MoveSearch?
-        for component in components(unknown) where component.contains(where: needsInterval) {
+        let components = components(unknown)
+        memory.record(components)
+        for component in components where component.contains(where: needsInterval) {
             if let known = memory.audited[component] {
                 audit.add(known)
                 continue
@@ -321,11 +323,14 @@ struct LinkModel {
             // before its counts, which cannot be wider than it.
             let unshown = cells.filter { memory.shown[$0] == nil }
             let pending = unshown.filter(isEntries) + unshown.filter { !isEntries($0) }
-            if component.count > limit, !pending.isEmpty {
+            // Where the simplex follows, a cell the moves missed in an earlier round goes straight to it: moves only
+            // save work there, and the simplex's verdict is exact either way.
+            let tried = component.count > Self.exactLimit ? pending : pending.filter { !memory.movesMissed[$0] }
+            if component.count > limit, !tried.isEmpty {
                 // Large: moves first (far cheaper than the simplex, and they settle most cells).
                 if search == nil { search = MoveSearch(self, unknown: unknown) }
-                for (cell, shown) in provenByMoves(pending, width: Int(width.rounded(.up)), search: &search!) where shown {
-                    memory.shown[cell] = .byMoves
+                for (cell, shown) in provenByMoves(tried, width: Int(width.rounded(.up)), search: &search!) {
+                    if shown { memory.shown[cell] = .byMoves } else { memory.movesMissed[cell] = true }
                 }
             }
             var system: ComponentSystem?
@@ -405,19 +410,43 @@ struct LinkModel {
 /// of the attacker's system into a variable (every old solution is still one), and a lower bound can only drop (a
 /// distribution whose entries are withheld may be empty). So a cell shown safe — by the simplex, or by a move through
 /// unknown cells within their bounds — stays safe while every unknown cell of that round is still unknown. If one is
-/// not (re-protecting a distribution published a cell it had withheld), everything shown is forgotten.
+/// not (re-protecting a distribution published a cell it had withheld), what was shown in that cell's component is
+/// forgotten, and only that: a proof uses its own component's relations alone (a cell outside the component is in
+/// none of them, or it would be in the component), so proofs in the other components still hold.
 struct AuditMemory {
     /// Components found safe: the same unknown cells give the same system and the same verdict.
     var audited: [[Int]: SuppressionReport.Audit] = [:]
     enum Proof { case byBounds, byMoves }
     /// Per cell, how it was shown safe in an earlier round (`nil`: not yet).
     var shown: [Proof?] = []
+    /// Per cell, whether the moves failed to show it in an earlier round (`LinkModel.additions`).
+    var movesMissed: [Bool] = []
     private var unknown: [Bool] = []
+    /// Per cell, its component when the audit last grouped the unknown cells (-1: not unknown then). Components only
+    /// grow while no unknown cell becomes known, so a cell shown safe since is in the component recorded here.
+    private var componentOf: [Int] = []
 
     mutating func begin(unknown now: [Bool]) {
-        if shown.count != now.count || zip(unknown, now).contains(where: { $0 && !$1 }) {
+        guard shown.count == now.count else {
             shown = Array(repeating: nil, count: now.count)
+            movesMissed = Array(repeating: false, count: now.count)
+            componentOf = Array(repeating: -1, count: now.count)
+            unknown = now
+            return
+        }
+        var lost: Set<Int> = []
+        for cell in now.indices where unknown[cell] && !now[cell] && componentOf[cell] >= 0 { lost.insert(componentOf[cell]) }
+        if !lost.isEmpty {
+            for cell in shown.indices where componentOf[cell] >= 0 && lost.contains(componentOf[cell]) { shown[cell] = nil }
         }
         unknown = now
+    }
+
+    /// This round's components (`LinkModel.components`), for `begin`.
+    mutating func record(_ components: [[Int]]) {
+        for cell in componentOf.indices { componentOf[cell] = -1 }
+        for (number, component) in components.enumerated() {
+            for cell in component { componentOf[cell] = number }
+        }
     }
 }

@@ -29,6 +29,22 @@ public struct Publication: Sendable {
         keyStage: KeyStage, schools: [School], earlier: [(id: Int64, digest: ReleaseGuard.Digest)],
         aggregate: @Sendable (School) throws -> [UInt8]
     ) throws -> (content: SnapshotContent, report: SuppressionReport) {
+        let prepared = try prepare(keyStage: keyStage, schools: schools, aggregate: aggregate)
+        try checkGuards(prepared, earlier: earlier)
+        return (prepared.content, prepared.report)
+    }
+
+    /// A protected snapshot whose release guards are still to be checked (`checkGuards`): a caller may encode it
+    /// meanwhile, and must not store it unless the guards find nothing.
+    public struct Prepared: Sendable {
+        public let content: SnapshotContent
+        public let report: SuppressionReport
+        let tables: BenchmarkTables
+    }
+
+    /// Everything of a publication but the release guards: the tables merged and protected, the snapshot content and
+    /// the DPO's report.
+    public func prepare(keyStage: KeyStage, schools: [School], aggregate: @Sendable (School) throws -> [UInt8]) throws -> Prepared {
         let schools = schools.sorted { $0.urn < $1.urn }
         let tables = try BenchmarkTables(
             keyStage: keyStage, schools: schools, catalogue: catalogue, coalition: policy.dominanceCoalition, aggregate: aggregate)
@@ -60,11 +76,16 @@ public struct Publication: Sendable {
             families: families, subjects: subjects, proportions: proportions, means: means,
             schoolDistributions: schoolDistributions, rankLists: ranks, contributors: contributors
         )
-        if policy.releaseGuard {
-            let findings = ReleaseGuard(policy: policy).check(content, tables: tables, earlier: earlier)
-            if !findings.isEmpty { throw ReleaseGuard.Refusal(findings: findings) }
-        }
-        return (content, SuppressionReport(entries: entries, audit: audit))
+        return Prepared(content: content, report: SuppressionReport(entries: entries, audit: audit), tables: tables)
+    }
+
+    /// The release guards against the collection's `earlier` snapshots and within the snapshot itself (unless the
+    /// policy turns them off); throws `ReleaseGuard.Refusal` listing what they find. The snapshot may be stored only
+    /// when this returns.
+    public func checkGuards(_ prepared: Prepared, earlier: [(id: Int64, digest: ReleaseGuard.Digest)]) throws {
+        guard policy.releaseGuard else { return }
+        let findings = ReleaseGuard(policy: policy).check(prepared.content, tables: prepared.tables, earlier: earlier)
+        if !findings.isEmpty { throw ReleaseGuard.Refusal(findings: findings) }
     }
 
     private struct ProtectedTables: Sendable {

@@ -52,13 +52,15 @@ public struct PublicationService: Sendable {
         let publication = Publication(policy: policies.suppression, policyHash: policies.hash, catalogue: catalogue)
         let stored = Dictionary(uniqueKeysWithValues: inputs.map { ($0.school.urn, $0.aggregate) })
         let pupils = try inputs.reduce(0) { $0 + (try PartialAggregate.pupils(encoded: $1.aggregate)) }
-        let (content, report) = try publication.publish(keyStage: collection.keyStage, schools: inputs.map(\.school), earlier: earlier) {
-            stored[$0.urn]!
-        }
-        // The three stored forms are written concurrently.
+        let prepared = try publication.prepare(keyStage: collection.keyStage, schools: inputs.map(\.school)) { stored[$0.urn]! }
+        let (content, report) = (prepared.content, prepared.report)
+        // The release guards are checked while the three stored forms are written, all at once; nothing is stored
+        // unless the guards find nothing.
+        async let checked: Void = publication.checkGuards(prepared, earlier: earlier)
         async let payload = content.encoded()
         async let reportBytes = report.encoded()
         async let digest = ReleaseGuard.Digest.encoded(content)
+        try await checked
         let record = try await store.saveSnapshot(
             SnapshotDraft(
                 collectionID: collection.id, schoolCount: content.schools, pupilCount: pupils,
