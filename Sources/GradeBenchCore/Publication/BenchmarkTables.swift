@@ -92,10 +92,10 @@ public struct SchoolFigure: Hashable, Sendable {
 /// never published, but disclosure control must protect them.
 public struct BenchmarkTables: Sendable {
     public let keyStage: KeyStage
-    /// Subject distributions; `key.subject` is the subject code.
-    public private(set) var distributions: [DistributionKey: Distribution] = [:]
-    /// Headline proportions as two-cell distributions; `key.subject` is the measure's raw value.
-    public private(set) var proportions: [DistributionKey: Distribution] = [:]
+    /// Per subject code, its distributions (what `SubjectProtection` protects together).
+    public private(set) var subjectTables: [String: [DistributionKey: Distribution]] = [:]
+    /// Per headline proportion measure (raw value), its two-cell distributions.
+    public private(set) var proportionTables: [String: [DistributionKey: Distribution]] = [:]
     /// Headline means; `key.subject` is the measure's raw value.
     public private(set) var means: [DistributionKey: MeanTally] = [:]
     /// Per figure (subject code or headline measure), each school's own value (group: all pupils).
@@ -136,10 +136,9 @@ public struct BenchmarkTables: Sendable {
         schoolCount = merge.schoolCount
         pupilCount = merge.pupilCount
         schoolFigures = merge.schoolFigures
-        for (table, built) in Self.distributions(of: merge, families: families, catalogue: catalogue, coalition: coalition) {
-            for (key, distribution) in built {
-                if table >= catalogue.subjects.count { proportions[key] = distribution } else { distributions[key] = distribution }
-            }
+        for (table, name, built) in Self.distributions(of: merge, families: families, catalogue: catalogue, coalition: coalition)
+        where !built.isEmpty {
+            if table >= catalogue.subjects.count { proportionTables[name] = built } else { subjectTables[name] = built }
         }
         for (number, measure) in merge.meanMeasures.enumerated() {
             for (familyNumber, family) in families.enumerated() {
@@ -151,20 +150,34 @@ public struct BenchmarkTables: Sendable {
         }
     }
 
-    /// Each merged table's distributions (per family and pupil group with counts), the tables built on every core:
-    /// each one's counters become statistics and arrays, which a publication's six thousand distributions made a
-    /// serial step between the merge and protection.
+    /// Every subject's distributions, keyed.
+    public var distributions: [DistributionKey: Distribution] { Self.flattened(subjectTables) }
+    /// Every headline proportion's distributions, keyed.
+    public var proportions: [DistributionKey: Distribution] { Self.flattened(proportionTables) }
+
+    /// One distribution, a subject's or a headline proportion's.
+    public func distribution(_ key: DistributionKey) -> Distribution? {
+        subjectTables[key.subject]?[key] ?? proportionTables[key.subject]?[key]
+    }
+
+    private static func flattened(_ tables: [String: [DistributionKey: Distribution]]) -> [DistributionKey: Distribution] {
+        tables.values.reduce(into: [:]) { all, table in all.merge(table) { first, _ in first } }
+    }
+
+    /// Each merged table's distributions (per family and pupil group with counts), keyed, the tables built on every
+    /// core: each one's counters become statistics and arrays, and its keyed table is what protection takes, which a
+    /// publication's six thousand distributions made a serial step between the merge and protection.
     private static func distributions(
         of merge: TableMerge, families: [Family], catalogue: SubjectCatalogue, coalition: Int
-    ) -> [(table: Int, distributions: [(DistributionKey, Distribution)])] {
+    ) -> [(table: Int, name: String, distributions: [DistributionKey: Distribution])] {
         let tables = merge.counts.seen
-        let built = Mutex([[(DistributionKey, Distribution)]?](repeating: nil, count: tables.count))
+        let built = Mutex([(String, [DistributionKey: Distribution])?](repeating: nil, count: tables.count))
         DispatchQueue.concurrentPerform(iterations: tables.count) { index in
             let table = tables[index]
             let subjectCount = catalogue.subjects.count
             let proportion = table >= subjectCount ? merge.proportionMeasures[table - subjectCount] : nil
             let name = proportion?.rawValue ?? catalogue.subjects[table].code
-            var result: [(DistributionKey, Distribution)] = []
+            var result: [DistributionKey: Distribution] = [:]
             for (familyNumber, family) in families.enumerated() {
                 for (slot, group) in PupilGroup.every.enumerated() {
                     guard
@@ -175,18 +188,11 @@ public struct BenchmarkTables: Sendable {
                         ? Distribution(subject: catalogue.subjects[table], coalition: coalition)
                         : Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)
                     distribution.set(grades: cells, entries: entries, pointsSum: pointsSum)
-                    result.append((DistributionKey(family: family, subject: name, group: group), distribution))
+                    result[DistributionKey(family: family, subject: name, group: group)] = distribution
                 }
             }
-            built.withLock { $0[index] = result }
+            built.withLock { $0[index] = (name, result) }
         }
-        return built.withLock { built in tables.indices.map { (tables[$0], built[$0]!) } }
-    }
-
-    /// The distributions of each subject (or proportion measure), grouped for `SubjectProtection`.
-    public static func bySubject(_ distributions: [DistributionKey: Distribution]) -> [String: [DistributionKey: Distribution]] {
-        var result: [String: [DistributionKey: Distribution]] = [:]
-        for (key, distribution) in distributions { result[key.subject, default: [:]][key] = distribution }
-        return result
+        return built.withLock { built in tables.indices.map { (tables[$0], built[$0]!.0, built[$0]!.1) } }
     }
 }

@@ -109,8 +109,8 @@ public struct Publication: Sendable {
         _ tables: BenchmarkTables, control: DisclosureControl, contributors: [URN]
     ) -> (protected: ProtectedTables, quantiles: (distributions: [SchoolDistribution], ranks: [RankList])) {
         let protection = SubjectProtection(control: control)
-        let subjects = BenchmarkTables.bySubject(tables.distributions).sorted(by: { $0.key < $1.key }).map(\.value)
-        let proportions = BenchmarkTables.bySubject(tables.proportions).sorted(by: { $0.key < $1.key }).map(\.value)
+        let subjects = tables.subjectTables.sorted(by: { $0.key < $1.key }).map(\.value)
+        let proportions = tables.proportionTables.sorted(by: { $0.key < $1.key }).map(\.value)
         let linked = subjects + proportions
         let quantiles = SchoolQuantiles(tables, contributors: contributors, policy: control.policy)
         let figures = quantiles.figures

@@ -81,7 +81,7 @@ public struct ReleaseGuard: Sendable {
                     small.entries != .suppressed
                 else { continue }
                 let diff = DistributionKey(family: difference, subject: key.subject, group: key.group)
-                let schools = (tables.distributions[diff] ?? tables.proportions[diff])?.entries.schools ?? 0
+                let schools = tables.distribution(diff)?.entries.schools ?? 0
                 if isSmall(schools, schools: true) {
                     findings.append(Finding(cell: Self.name(whole, "entries"), against: part.description, difference: schools, unit: "schools"))
                 }
