@@ -286,7 +286,7 @@ struct PublicationTests {
     }
 
     /// Snapshots stored in the second format (an object per grade, rank lists' schools as positions) still read, and
-    /// the same content written now (format 3: an array per figure, schools as steps) reads back equal.
+    /// the same content written now (an array per figure, rank lists packed) reads back equal.
     @Test func secondFormatSnapshotsStillRead() throws {
         let text = """
             {"contributors":[100001,100002,100003],"families":[{"family":"all","schools":3}],"format":2,"keyStage":"KS4",\
@@ -309,8 +309,34 @@ struct PublicationTests {
         let written = String(decoding: content.encoded(), as: UTF8.self)
         #expect(written.contains(#""counts":[25,"c","c"],"cumulativePercent":[62.5,"c",100],"entries":40"#))
         #expect(written.contains(#""grades":["9","8","U"],"group":"all","meanPoints":"c","percent":[62.5,"c","c"]"#))
-        #expect(written.contains(#""ranks":[25,75],"schoolSteps":[0,2]"#))
+        #expect(written.contains(#""packedRanks":"GUs=","packedSchools":"AAI=""#))  // bytes 25 75; steps 0 2
         #expect(try SnapshotContent(encoded: content.encoded()) == content)
+    }
+
+    /// Rank lists stored in the third format (ranks and school steps as JSON arrays) still read.
+    @Test func thirdFormatRankListsStillRead() throws {
+        let text = #"{"contributors":[100001,100002,100003],"families":[],"format":3,"keyStage":"KS4","means":[],"policyHash":"h","#
+            + #""proportions":[],"pupils":0,"ranks":[{"family":"all","figure":"ART","ranks":[25,75],"schoolSteps":[0,2]}],"#
+            + #""schoolDistributions":[],"schools":3,"subjects":[]}"#
+        let content = try SnapshotContent(encoded: Array(text.utf8))
+        #expect(content.ranks(of: URN(rawValue: 100001)!) == [PercentileRank(family: "all", figure: "ART", rank: 25)])
+        #expect(content.ranks(of: URN(rawValue: 100003)!) == [PercentileRank(family: "all", figure: "ART", rank: 75)])
+        #expect(try SnapshotContent(encoded: content.encoded()) == content)
+    }
+
+    /// A packed rank list that is not base64, holds a rank above 100, has schools that do not ascend, a step cut short,
+    /// or a rank count that does not match its schools, is refused.
+    @Test(arguments: [
+        #"{"family":"all","figure":"ART","packedRanks":"not base64!","packedSchools":"AAI="}"#,
+        #"{"family":"all","figure":"ART","packedRanks":"ZQ==","packedSchools":"AQ=="}"#,
+        #"{"family":"all","figure":"ART","packedRanks":"GUs=","packedSchools":"AQA="}"#,
+        #"{"family":"all","figure":"ART","packedRanks":"GQ==","packedSchools":"gA=="}"#,
+        #"{"family":"all","figure":"ART","packedRanks":"GQ==","packedSchools":"AQE="}"#,
+    ])
+    func damagedPackedRankListsAreRefused(_ list: String) {
+        let text = #"{"contributors":[1,2,3],"families":[],"format":4,"keyStage":"KS4","means":[],"policyHash":"h","proportions":[],"#
+            + #""pupils":0,"ranks":["# + list + #"],"schoolDistributions":[],"schools":3,"subjects":[]}"#
+        #expect(throws: DecodingError.self) { try SnapshotContent(encoded: Array(text.utf8)) }
     }
 
     /// A stored rank list whose schools do not ascend or whose ranks do not match them, or a distribution whose figures

@@ -96,48 +96,99 @@ extension PublishedDistribution: Decodable {
 }
 
 extension RankList {
-    enum CodingKeys: String, CodingKey { case family, figure, ranks, schools, schoolSteps }
+    enum CodingKeys: String, CodingKey { case family, figure, ranks, schools, schoolSteps, packedRanks, packedSchools }
 
-    /// Format 3 stores the ascending school positions as steps (the first position, then each one's distance from
-    /// the one before: mostly one or two digits rather than four); format 2 stored the positions.
+    /// Format 4 packs each list in two base64 strings: its ranks (0–100) one byte each, and its ascending school
+    /// positions as steps (the first position, then each one's distance from the one before) in LEB128, mostly one
+    /// byte each — a national snapshot's 414,000 ranks in about 1.1 MB rather than 2.1 MB of JSON numbers. Format 3
+    /// wrote the same ranks and steps as JSON arrays, format 2 the positions themselves; both are still read.
     func write(_ json: inout JSONBytes) {
+        var steps: [UInt8] = []
+        steps.reserveCapacity(schools.count)
+        var previous = 0
+        for school in schools {
+            var step = UInt(school - previous)
+            previous = school
+            while step >= 0x80 {
+                steps.append(UInt8(step & 0x7F) | 0x80)
+                step >>= 7
+            }
+            steps.append(UInt8(step))
+        }
         json.object { json in
             json.key("family")
             json.string(family)
             json.key("figure")
             json.string(figure)
-            json.key("ranks")
-            json.array(ranks) { json, rank in json.number(rank) }
-            json.key("schoolSteps")
-            var previous = 0
-            json.array(schools) { json, school in
-                json.number(school - previous)
-                previous = school
-            }
+            json.key("packedRanks")
+            json.string(Data(ranks.map { UInt8($0) }).base64EncodedString())
+            json.key("packedSchools")
+            json.string(Data(steps).base64EncodedString())
         }
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        func damaged(_ key: CodingKeys, _ what: String) -> DecodingError {
+            DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: what)
+        }
         let schools: [Int]
-        if container.contains(.schoolSteps) {
-            var position = 0
-            schools = try container.decode([Int].self, forKey: .schoolSteps).enumerated().map { index, step in
-                guard step > 0 || (index == 0 && step == 0) else {
-                    throw DecodingError.dataCorruptedError(forKey: .schoolSteps, in: container, debugDescription: "positions ascend")
-                }
-                position += step
-                return position
+        let ranks: [Int]
+        if container.contains(.packedRanks) {
+            guard let packed = Data(base64Encoded: try container.decode(String.self, forKey: .packedRanks)) else {
+                throw damaged(.packedRanks, "base64")
             }
+            ranks = packed.map(Int.init)
+            guard ranks.allSatisfy({ $0 <= 100 }) else { throw damaged(.packedRanks, "ranks are percentages") }
+            guard let steps = Data(base64Encoded: try container.decode(String.self, forKey: .packedSchools)).flatMap(Self.unpacked),
+                let positions = Self.positions(steps: steps)
+            else { throw damaged(.packedSchools, "positions ascend") }
+            schools = positions
+        } else if container.contains(.schoolSteps) {
+            guard let positions = Self.positions(steps: try container.decode([Int].self, forKey: .schoolSteps)) else {
+                throw damaged(.schoolSteps, "positions ascend")
+            }
+            schools = positions
+            ranks = try container.decode([Int].self, forKey: .ranks)
         } else {
             schools = try container.decode([Int].self, forKey: .schools)
+            ranks = try container.decode([Int].self, forKey: .ranks)
         }
-        let ranks = try container.decode([Int].self, forKey: .ranks)
-        guard ranks.count == schools.count else {
-            throw DecodingError.dataCorruptedError(forKey: .ranks, in: container, debugDescription: "one rank per school")
-        }
+        guard ranks.count == schools.count else { throw damaged(.ranks, "one rank per school") }
         self.init(family: try container.decode(String.self, forKey: .family), figure: try container.decode(String.self, forKey: .figure),
             schools: schools, ranks: ranks)
+    }
+
+    /// Ascending positions from their steps (the first may be 0, every later one is at least 1), or `nil`.
+    private static func positions(steps: [Int]) -> [Int]? {
+        var position = 0
+        var positions: [Int] = []
+        positions.reserveCapacity(steps.count)
+        for (index, step) in steps.enumerated() {
+            guard step > 0 || (index == 0 && step == 0), step < Int(Int32.max) else { return nil }
+            position += step
+            positions.append(position)
+        }
+        return positions
+    }
+
+    /// LEB128 numbers, or `nil` when one is cut short or too long.
+    private static func unpacked(_ bytes: Data) -> [Int]? {
+        var numbers: [Int] = []
+        numbers.reserveCapacity(bytes.count)
+        var value = 0
+        var shift = 0
+        for byte in bytes {
+            guard shift < 35 else { return nil }
+            value |= Int(byte & 0x7F) << shift
+            if byte & 0x80 == 0 {
+                numbers.append(value)
+                (value, shift) = (0, 0)
+            } else {
+                shift += 7
+            }
+        }
+        return shift == 0 ? numbers : nil
     }
 }
 
@@ -266,7 +317,7 @@ extension SnapshotContent: Decodable {
                 let sorted = zip(list.schools, list.ranks).sorted { $0.0 < $1.0 }
                 return RankList(family: list.family, figure: list.figure, schools: sorted.map(\.0), ranks: sorted.map(\.1))
             }
-        case 2, Self.format:
+        case 2, 3, Self.format:
             rankLists = try container.decode([RankList].self, forKey: .ranks)
         default:
             throw DecodingError.dataCorruptedError(forKey: .format, in: container, debugDescription: "unknown snapshot format")

@@ -12,9 +12,9 @@ public struct PublishedFamily: Hashable, Sendable {
 /// ranks, `ranks(of:)`) and `contributors` to the operator and the release guards; neither is ever served to another
 /// school.
 public struct SnapshotContent: Hashable, Sendable {
-    /// 3: each distribution's figures as one array per figure, rank lists' schools as steps; 2: ranks as compact
-    /// lists per family and figure; 1 kept them per school. All three are read.
-    public static let format = 3
+    /// 4: rank lists packed (`RankList.write`); 3: each distribution's figures as one array per figure, rank lists'
+    /// schools as steps; 2: ranks as compact lists per family and figure; 1 kept them per school. All four are read.
+    public static let format = 4
     public let keyStage: KeyStage
     public let policyHash: String
     public let schools: Int
