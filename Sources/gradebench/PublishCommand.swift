@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import GradeBenchCore
 import GradeBenchServer
 import GradeBenchStore
@@ -23,7 +20,7 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Folder holding the policy files.") var policies = "policies"
 
     func run() async throws {
-        Self.keepFreedMemory()
+        FreedMemory.keepForReuse()
         try await reportingErrors {
             let set = try PolicyFiles.load(directory: policies)
             let receipt = try await Store.with(try database.location(), logger: Console.logger()) { store in
@@ -34,22 +31,5 @@ struct PublishCommand: AsyncParsableCommand {
                 "Published snapshot \(receipt.snapshot) of \(receipt.collection): \(receipt.schools) schools, about \(receipt.pupils) pupils, "
                     + "\(receipt.suppressedCells) cells suppressed (policy \(receipt.policyHash)).")
         }
-    }
-
-    /// A publication allocates and frees large arrays (each audited component's tableau, the merge's counters, the
-    /// snapshot's bytes) on every core. By default glibc maps each one afresh and unmaps it on free, so the kernel
-    /// faults in and zeroes its pages every time (7 % of a national publication's CPU). This process is short-lived:
-    /// freed memory is kept for reuse instead (national: CPU −3 %, peak RSS +20 MiB). The server keeps the defaults.
-    private static func keepFreedMemory() {
-        #if canImport(Glibc)
-        // glibc's malloc.h, which Swift's Glibc module leaves out: mallopt and its parameters.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let (trimThreshold, topPad, mmapThreshold): (Int32, Int32, Int32) = (-1, -2, -3)
-        _ = mallopt(mmapThreshold, 256 << 20)
-        _ = mallopt(trimThreshold, 1 << 30)
-        _ = mallopt(topPad, 16 << 20)
-        #endif
     }
 }

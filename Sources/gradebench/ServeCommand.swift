@@ -29,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
+        FreedMemory.keepForReuse()
         try await reportingErrors {
             let logger = Console.logger()
             let policies = try PolicyFiles.load(directory: server.policies)
