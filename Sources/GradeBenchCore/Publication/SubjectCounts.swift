@@ -7,7 +7,10 @@
 /// of cells. Each table, when first seen, gets a block of distributions, one per family × pupil group, each of
 /// `cells + 1` counters (its cells, then its entries). A counter is `stride` 32-bit integers (half the memory, so
 /// more of it stays in cache): its total, how many schools contribute, and its largest contributions
-/// (`CellStatistics`, flattened: `keep` slots, largest first, zero for none).
+/// (`CellStatistics`, flattened: `keep` slots, largest first, zero for none). A distribution's counters are stored
+/// field by field (each field's `lanes` values, the counters padded to whole vectors of `Lane.scalarCount`), so one
+/// school's line of counts is added to all of a distribution's counters with a few vector operations, its largest
+/// contributions kept without branches (`Lanes`).
 struct SubjectCounts {
     let families: Int
     let groups = PupilGroup.every.count
@@ -16,14 +19,16 @@ struct SubjectCounts {
     private let stride: Int
     /// Per table: its cells (grades, or a proportion's two).
     private let widths: [Int]
+    /// Per table: its counters (cells and entries) padded to whole vectors.
+    private let lanes: [Int]
 
-    /// Per table: first distribution of its block and first counter (-1 before it is seen).
+    /// Per table: first distribution of its block (-1 before it is seen) and its first counter value.
     private var distributionBase: [Int]
-    private var counterBase: [Int]
+    private var valueBase: [Int]
     /// Tables in order of first sight.
     private(set) var seen: [Int] = []
 
-    private var counters: [Int32] = []
+    private var values: [Int32] = []
     /// Per distribution.
     private var pointsSums: [Double] = []
     private var present: [Bool] = []
@@ -33,54 +38,63 @@ struct SubjectCounts {
         self.widths = widths
         keep = coalition + 1
         stride = 2 + keep
+        lanes = widths.map { ($0 + 1 + Lane.scalarCount - 1) / Lane.scalarCount * Lane.scalarCount }
         distributionBase = Array(repeating: -1, count: widths.count)
-        counterBase = Array(repeating: -1, count: widths.count)
+        valueBase = Array(repeating: -1, count: widths.count)
     }
 
     /// The table's block, made on first sight.
-    private mutating func block(_ table: Int) -> (distributions: Int, counters: Int) {
+    private mutating func block(_ table: Int) -> (distributions: Int, values: Int) {
         if distributionBase[table] < 0 {
             seen.append(table)
             let distributions = families * groups
             distributionBase[table] = pointsSums.count
-            counterBase[table] = counters.count / stride
+            valueBase[table] = values.count
             pointsSums += repeatElement(0, count: distributions)
             present += repeatElement(false, count: distributions)
-            counters += repeatElement(0, count: distributions * (widths[table] + 1) * stride)
+            values += repeatElement(0, count: distributions * stride * lanes[table])
         }
-        return (distributionBase[table], counterBase[table])
+        return (distributionBase[table], valueBase[table])
     }
 
     /// One school's counts of a table for one pupil group (`cells`: the non-zero ones, by column), added to one
     /// family (while merging, the school's combination of families: `add(_:into:)`).
     mutating func add(table: Int, group: Int, family: Int, cells: [(column: Int, count: Int)], entries: Int, pointsSum: Double) {
+        var line = [Int32](repeating: 0, count: lanes[table])
+        let width = widths[table]
         withBlock(table: table, family: family) { block in
-            for (column, count) in cells { block.add(group: group, column: column, count: count) }
-            block.finish(group: group, entries: entries, pointsSum: pointsSum)
+            line.withUnsafeMutableBufferPointer { line in
+                for (column, count) in cells {
+                    precondition(column < width, "a cell of the table")
+                    line[column] = Int32(count)
+                }
+                block.add(line.baseAddress!, group: group, entries: entries, pointsSum: pointsSum)
+            }
         }
     }
 
     /// One table's distributions of one family, written in place by the merge's inner loop: no array access (with its
     /// uniqueness check) per count. Valid only inside `withBlock`.
     struct TableBlock {
-        fileprivate let counters: UnsafeMutableBufferPointer<Int32>
+        fileprivate let values: UnsafeMutablePointer<Int32>
         fileprivate let pointsSums: UnsafeMutablePointer<Double>
         fileprivate let present: UnsafeMutablePointer<Bool>
-        /// Counters per distribution: the table's cells, then its entries.
+        /// Counters per distribution: the table's cells, then its entries; and their padded count.
         fileprivate let width: Int
+        fileprivate let lanes: Int
         fileprivate let stride: Int
         fileprivate let keep: Int
 
-        /// One school's count in one cell of a pupil group's distribution.
-        @inline(__always)
-        func add(group: Int, column: Int, count: Int) {
-            precondition(column < width - 1, "a cell of the table")
-            SubjectCounts.add(Int32(count), to: counters, at: (group * width + column) * stride, keep: keep)
-        }
+        /// Counts per line (`add`): the table's counters padded to whole vectors.
+        var lineLength: Int { lanes }
 
-        /// The school's entries and points sum of the group's distribution, after its cells.
-        func finish(group: Int, entries: Int, pointsSum: Double) {
-            SubjectCounts.add(Int32(entries), to: counters, at: (group * width + width - 1) * stride, keep: keep)
+        /// One school's counts of a pupil group's distribution, its entries and its points sum. `line` holds
+        /// `lineLength` counts by column (zero where the school has none; its last counters are written here) and is
+        /// all zeros again after, ready for the next line.
+        func add(_ line: UnsafeMutablePointer<Int32>, group: Int, entries: Int, pointsSum: Double) {
+            line[width - 1] = Int32(entries)
+            Lanes.add(line, to: values + group * stride * lanes, lanes: lanes, keep: keep)
+            line.update(repeating: 0, count: lanes)
             pointsSums[group] += pointsSum
             present[group] = true
         }
@@ -89,18 +103,17 @@ struct SubjectCounts {
     /// Lends `body` the table's block of one family (made on first sight).
     mutating func withBlock<R>(table: Int, family: Int, _ body: (TableBlock) throws -> R) rethrows -> R {
         let (distributions, first) = block(table)
-        let width = widths[table] + 1
+        let (width, lanes) = (widths[table] + 1, lanes[table])
         let (groups, stride, keep) = (groups, stride, keep)
-        return try counters.withUnsafeMutableBufferPointer { counters in
+        return try values.withUnsafeMutableBufferPointer { values in
             try pointsSums.withUnsafeMutableBufferPointer { pointsSums in
                 try present.withUnsafeMutableBufferPointer { present in
-                    let start = (first + family * groups * width) * stride
-                    return try body(
+                    try body(
                         TableBlock(
-                            counters: UnsafeMutableBufferPointer(rebasing: counters[start..<(start + groups * width * stride)]),
+                            values: values.baseAddress! + first + family * groups * stride * lanes,
                             pointsSums: pointsSums.baseAddress! + distributions + family * groups,
                             present: present.baseAddress! + distributions + family * groups,
-                            width: width, stride: stride, keep: keep))
+                            width: width, lanes: lanes, stride: stride, keep: keep))
                 }
             }
         }
@@ -114,9 +127,9 @@ struct SubjectCounts {
         precondition(other.families == 1 && other.widths == widths && other.keep == keep, "one combination's counts")
         let (stride, keep, groups) = (stride, keep, groups)
         for table in other.seen {
-            let (from, fromFirst) = (other.distributionBase[table], other.counterBase[table])
+            let (from, fromFirst) = (other.distributionBase[table], other.valueBase[table])
             let (into, intoFirst) = block(table)
-            let width = widths[table] + 1
+            let lanes = lanes[table]
             for group in 0..<groups where other.present[from + group] {
                 for family in families {
                     let to = family * groups + group
@@ -124,16 +137,13 @@ struct SubjectCounts {
                     present[into + to] = true
                 }
             }
-            counters.withUnsafeMutableBufferPointer { mine in
-                other.counters.withUnsafeBufferPointer { theirs in
+            values.withUnsafeMutableBufferPointer { mine in
+                other.values.withUnsafeBufferPointer { theirs in
                     for group in 0..<groups where other.present[from + group] {
-                        for cell in 0..<width {
-                            let their = (fromFirst + group * width + cell) * stride
-                            guard theirs[their] != 0 else { continue }  // no school counted here
-                            for family in families {
-                                let into = (intoFirst + (family * groups + group) * width + cell) * stride
-                                Self.merge(their, of: theirs, into: into, of: mine, keep: keep)
-                            }
+                        let their = theirs.baseAddress! + fromFirst + group * stride * lanes
+                        for family in families {
+                            let distribution = (family * groups + group) * stride * lanes
+                            Lanes.merge(their, into: mine.baseAddress! + intoFirst + distribution, lanes: lanes, keep: keep)
                         }
                     }
                 }
@@ -143,42 +153,9 @@ struct SubjectCounts {
 
     /// Every count back to zero, the blocks kept (for the next combination's schools).
     mutating func reset() {
-        counters.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        values.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         pointsSums.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         present.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
-    }
-
-    /// One counter (total, schools, largest contributions) of other schools added to another.
-    private static func merge(
-        _ their: Int, of theirs: UnsafeBufferPointer<Int32>, into counter: Int, of counters: UnsafeMutableBufferPointer<Int32>, keep: Int
-    ) {
-        counters[counter] += theirs[their]
-        counters[counter + 1] += theirs[their + 1]
-        // Theirs are largest first: once one is not above the smallest kept, none after it is.
-        for slot in 0..<keep {
-            let value = theirs[their + 2 + slot]
-            guard value > counters[counter + 2 + keep - 1] else { break }
-            keepLargest(value, in: counters, at: counter + 2, keep: keep)
-        }
-    }
-
-    @inline(__always)
-    fileprivate static func add(_ value: Int32, to counters: UnsafeMutableBufferPointer<Int32>, at counter: Int, keep: Int) {
-        guard value > 0 else { return }
-        counters[counter] += value
-        counters[counter + 1] += 1
-        keepLargest(value, in: counters, at: counter + 2, keep: keep)
-    }
-
-    /// Inserts one contribution into the `keep` largest (largest first) starting at `largest`.
-    private static func keepLargest(_ value: Int32, in counters: UnsafeMutableBufferPointer<Int32>, at largest: Int, keep: Int) {
-        guard value > counters[largest + keep - 1] else { return }
-        var slot = keep - 1
-        while slot > 0, counters[largest + slot - 1] < value {
-            counters[largest + slot] = counters[largest + slot - 1]
-            slot -= 1
-        }
-        counters[largest + slot] = value
     }
 
     /// Another merge's counts (of other schools) added to these.
@@ -186,17 +163,18 @@ struct SubjectCounts {
         precondition(other.widths == widths && other.families == families && other.keep == keep, "counts of another layout")
         for table in other.seen {
             let (distributions, first) = block(table)
-            let (otherDistributions, otherFirst) = (other.distributionBase[table], other.counterBase[table])
+            let (otherDistributions, otherFirst) = (other.distributionBase[table], other.valueBase[table])
             let count = families * groups
             for distribution in 0..<count {
                 pointsSums[distributions + distribution] += other.pointsSums[otherDistributions + distribution]
                 present[distributions + distribution] = present[distributions + distribution] || other.present[otherDistributions + distribution]
             }
-            let (stride, keep) = (stride, keep)
-            counters.withUnsafeMutableBufferPointer { counters in
-                other.counters.withUnsafeBufferPointer { theirs in
-                    for counter in 0..<(count * (widths[table] + 1)) {
-                        Self.merge((otherFirst + counter) * stride, of: theirs, into: (first + counter) * stride, of: counters, keep: keep)
+            let (stride, keep, lanes) = (stride, keep, lanes[table])
+            values.withUnsafeMutableBufferPointer { mine in
+                other.values.withUnsafeBufferPointer { theirs in
+                    for distribution in 0..<count {
+                        let offset = distribution * stride * lanes
+                        Lanes.merge(theirs.baseAddress! + otherFirst + offset, into: mine.baseAddress! + first + offset, lanes: lanes, keep: keep)
                     }
                 }
             }
@@ -209,14 +187,100 @@ struct SubjectCounts {
         guard distributionBase[table] >= 0 else { return nil }
         let distribution = family * groups + group
         guard present[distributionBase[table] + distribution] else { return nil }
-        let width = widths[table] + 1
-        let first = counterBase[table] + distribution * width
-        let all = (first..<(first + width)).map { counter in
-            let start = counter * stride
-            return CellStatistics(
-                total: Int(counters[start]), schools: Int(counters[start + 1]),
-                largest: counters[(start + 2)..<(start + stride)].filter { $0 > 0 }.map(Int.init), coalition: coalition)
+        let (width, lanes) = (widths[table] + 1, lanes[table])
+        let first = valueBase[table] + distribution * stride * lanes
+        let all = (0..<width).map { cell in
+            CellStatistics(
+                total: Int(values[first + cell]), schools: Int(values[first + lanes + cell]),
+                largest: (0..<keep).map { Int(values[first + (2 + $0) * lanes + cell]) }.filter { $0 > 0 }, coalition: coalition)
         }
         return (Array(all.dropLast()), all[width - 1], pointsSums[distributionBase[table] + distribution])
+    }
+}
+
+/// The vector a distribution's counters are processed in.
+typealias Lane = SIMD8<Int32>
+
+/// One distribution's counters, field by field (`stride` fields of `lanes` values: totals, schools, then the `keep`
+/// largest contributions, largest first, zero for none), updated a vector of counters at a time.
+enum Lanes {
+    /// One school's counts (`lanes` values, zero where it has none) added: totals, schools contributing, and each
+    /// count inserted among the largest — the k-th largest becomes max(k-th, min((k−1)-th, count)), with the 0-th
+    /// taken as unbounded: the same kept values as inserting the count in order.
+    @inline(__always)
+    static func add(_ counts: UnsafePointer<Int32>, to distribution: UnsafeMutablePointer<Int32>, lanes: Int, keep: Int) {
+        let raw = UnsafeMutableRawPointer(distribution)
+        let step = lanes * MemoryLayout<Int32>.stride
+        for offset in Swift.stride(from: 0, to: lanes, by: Lane.scalarCount) {
+            let at = offset * MemoryLayout<Int32>.stride
+            let count = UnsafeRawPointer(counts).loadUnaligned(fromByteOffset: at, as: Lane.self)
+            let total = raw.loadUnaligned(fromByteOffset: at, as: Lane.self)
+            raw.storeBytes(of: total &+ count, toByteOffset: at, as: Lane.self)
+            let schools = raw.loadUnaligned(fromByteOffset: at + step, as: Lane.self)
+            // Counts are never negative: min(count, 1) is 1 where the school contributes (a mask would be built
+            // lane by lane).
+            raw.storeBytes(of: schools &+ pointwiseMin(count, Lane(repeating: 1)), toByteOffset: at + step, as: Lane.self)
+            var previous = Lane(repeating: .max)
+            for slot in 0..<keep {
+                let place = at + (2 + slot) * step
+                let kept = raw.loadUnaligned(fromByteOffset: place, as: Lane.self)
+                raw.storeBytes(of: pointwiseMax(kept, pointwiseMin(previous, count)), toByteOffset: place, as: Lane.self)
+                previous = kept
+            }
+        }
+    }
+
+    /// Another distribution's counters (other schools) added: totals and schools summed, the largest of both kept —
+    /// the k-th largest of two lists, each largest first, is the greatest over i + j = k of min(i-th of one, j-th of
+    /// the other), with the 0-th taken as unbounded.
+    @inline(__always)
+    static func merge(_ other: UnsafePointer<Int32>, into distribution: UnsafeMutablePointer<Int32>, lanes: Int, keep: Int) {
+        let theirs = UnsafeRawPointer(other)
+        let mine = UnsafeMutableRawPointer(distribution)
+        let step = lanes * MemoryLayout<Int32>.stride
+        precondition(keep <= 8, "at most eight largest contributions kept")
+        for offset in Swift.stride(from: 0, to: lanes, by: Lane.scalarCount) {
+            let at = offset * MemoryLayout<Int32>.stride
+            for field in 0..<2 {
+                let place = at + field * step
+                let sum = mine.loadUnaligned(fromByteOffset: place, as: Lane.self) &+ theirs.loadUnaligned(fromByteOffset: place, as: Lane.self)
+                mine.storeBytes(of: sum, toByteOffset: place, as: Lane.self)
+            }
+            if keep == 3 {  // the default coalition of two: the same formula, unrolled
+                let (a1, a2, a3) = (mine.loadUnaligned(fromByteOffset: at + 2 * step, as: Lane.self),
+                    mine.loadUnaligned(fromByteOffset: at + 3 * step, as: Lane.self),
+                    mine.loadUnaligned(fromByteOffset: at + 4 * step, as: Lane.self))
+                let (b1, b2, b3) = (theirs.loadUnaligned(fromByteOffset: at + 2 * step, as: Lane.self),
+                    theirs.loadUnaligned(fromByteOffset: at + 3 * step, as: Lane.self),
+                    theirs.loadUnaligned(fromByteOffset: at + 4 * step, as: Lane.self))
+                mine.storeBytes(of: pointwiseMax(a1, b1), toByteOffset: at + 2 * step, as: Lane.self)
+                mine.storeBytes(of: pointwiseMax(pointwiseMax(a2, b2), pointwiseMin(a1, b1)), toByteOffset: at + 3 * step, as: Lane.self)
+                let third = pointwiseMax(pointwiseMax(a3, b3), pointwiseMax(pointwiseMin(a2, b1), pointwiseMin(a1, b2)))
+                mine.storeBytes(of: third, toByteOffset: at + 4 * step, as: Lane.self)
+                continue
+            }
+            // 1-based lists, index 0 unbounded.
+            var a = (Lane(repeating: .max), Lane(), Lane(), Lane(), Lane(), Lane(), Lane(), Lane(), Lane())
+            var b = a
+            withUnsafeMutableBytes(of: &a) { a in
+                withUnsafeMutableBytes(of: &b) { b in
+                    let size = MemoryLayout<Lane>.stride
+                    for slot in 0..<keep {
+                        let place = at + (2 + slot) * step
+                        a.storeBytes(of: mine.loadUnaligned(fromByteOffset: place, as: Lane.self), toByteOffset: (slot + 1) * size, as: Lane.self)
+                        b.storeBytes(of: theirs.loadUnaligned(fromByteOffset: place, as: Lane.self), toByteOffset: (slot + 1) * size, as: Lane.self)
+                    }
+                    for k in 1...keep {
+                        var best = Lane()
+                        for i in 0...k {
+                            let x = a.load(fromByteOffset: i * size, as: Lane.self)
+                            let y = b.load(fromByteOffset: (k - i) * size, as: Lane.self)
+                            best = pointwiseMax(best, pointwiseMin(x, y))
+                        }
+                        mine.storeBytes(of: best, toByteOffset: at + (2 + k - 1) * step, as: Lane.self)
+                    }
+                }
+            }
+        }
     }
 }

@@ -25,6 +25,8 @@ struct TableMerge {
     private(set) var schoolCount = 0
     private(set) var pupilCount = 0
     private var columns: [Int] = []
+    /// One line of counts being added (`SubjectCounts.TableBlock.add`), as long as the widest table's.
+    private var line: [Int32]
     /// The measure line being read: its figures by slot (`MeasureFigure.slotNames`; a name not among them is not used).
     private var figures = [Double](repeating: 0, count: MeasureFigure.slotNames.count)
     private static let figureSlots = MeasureFigure.slotNames.map { ShortCode($0) }
@@ -53,6 +55,7 @@ struct TableMerge {
         gradeCodes = catalogue.subjects.flatMap { $0.scale.grades.map { ShortCode($0.code)! } }
         hasPoints = catalogue.subjects.map(\.scale.hasPoints)
         subjectFigures = Array(repeating: [], count: catalogue.subjects.count)
+        line = Array(repeating: 0, count: (widths.max() ?? 0) + 1 + Lane.scalarCount)
     }
 
     /// `schools` (in URN order) merged one combination of families at a time, the combinations in up to four parts
@@ -161,26 +164,36 @@ struct TableMerge {
                 }
                 let lines = try reader.unsigned()
                 let withPoints = hasPoints[position]
+                let columns = columns
+                let cells = gradeCodeStart[position + 1] - first
+                var figures: [SchoolFigure] = []
                 try combination.withBlock(table: position, family: 0) { block in
-                    for _ in 0..<lines {
-                        let group = try reader.group()
-                        let entries = try reader.unsigned()
-                        let pointsSum = try reader.number()
-                        _ = try reader.unsigned()  // non-grades: not published
-                        guard let slot = slots[group] else {
-                            for _ in columns { _ = try reader.unsigned() }
-                            continue
-                        }
-                        for column in columns {
-                            let count = try reader.unsigned()
-                            if count > 0, column >= 0 { block.add(group: slot, column: column, count: count) }
-                        }
-                        block.finish(group: slot, entries: entries, pointsSum: pointsSum)
-                        if slot == 0, entries > 0, withPoints {
-                            subjectFigures[position].append(SchoolFigure(school: school.urn, value: pointsSum / Double(entries), base: entries))
+                    try line.withUnsafeMutableBufferPointer { line in
+                        precondition(line.count >= block.lineLength, "a line long enough for every table")
+                        for _ in 0..<lines {
+                            let group = try reader.group()
+                            let entries = try reader.unsigned()
+                            let pointsSum = try reader.number()
+                            _ = try reader.unsigned()  // non-grades: not published
+                            guard let slot = slots[group] else {
+                                for _ in columns { _ = try reader.unsigned() }
+                                continue
+                            }
+                            for column in columns {
+                                let count = try reader.unsigned()
+                                if column >= 0 {
+                                    precondition(column < cells, "a cell of the table")
+                                    line[column] = Int32(count)
+                                }
+                            }
+                            block.add(line.baseAddress!, group: slot, entries: entries, pointsSum: pointsSum)
+                            if slot == 0, entries > 0, withPoints {
+                                figures.append(SchoolFigure(school: school.urn, value: pointsSum / Double(entries), base: entries))
+                            }
                         }
                     }
                 }
+                subjectFigures[position] += figures
             }
             for _ in 0..<(try reader.unsigned()) {
                 let group = try reader.group()
