@@ -35,7 +35,7 @@ struct SubjectCountsTests {
         }
 
         // Merged as a publication merges: each combination's schools into its block, each block into its families,
-        // in two parts absorbed in order.
+        // in three parts absorbed in order.
         func merged(_ members: [Int]) -> SubjectCounts {
             var total = SubjectCounts(families: families, widths: Self.widths, coalition: coalition)
             var block = SubjectCounts(families: 1, widths: Self.widths, coalition: coalition)
@@ -55,8 +55,9 @@ struct SubjectCountsTests {
             }
             return total
         }
-        var counted = merged(Array(0..<11))
-        counted.absorb(merged(Array(11..<schools.count)))
+        var counted = merged(Array(0..<7))
+        counted.absorb(merged(Array(7..<15)))
+        counted.absorb(merged(Array(15..<schools.count)))
 
         for family in 0..<families {
             let members = schools.filter { combinations[$0.combination].contains(family) }

@@ -120,18 +120,38 @@ public struct BenchmarkTables: Sendable {
         aggregate: @Sendable (School) throws -> [UInt8]
     ) throws {
         self.keyStage = keyStage
-        for school in schools {
-            for family in Family.families(of: school) { members[family, default: []].insert(school.urn) }
+        // Schools with the same registry attributes have the same families: worked out once per such group (a few
+        // hundred nationally), not hashed family by family for each of thousands of schools.
+        var groupOf: [[String?]: Int] = [:]
+        var groupFamilies: [[Family]] = []
+        var groupMembers: [[URN]] = []
+        let group = schools.map { school in
+            let attributes = [school.region, school.type, school.sizeBand, school.disadvantageBand]
+            if let number = groupOf[attributes] {
+                groupMembers[number].append(school.urn)
+                return number
+            }
+            groupOf[attributes] = groupFamilies.count
+            groupFamilies.append(Family.families(of: school))
+            groupMembers.append([school.urn])
+            return groupFamilies.count - 1
         }
-        var differencesOf: [URN: [Family]] = [:]
+        var lists: [Family: [URN]] = [:]
+        for (families, urns) in zip(groupFamilies, groupMembers) {
+            for family in families { lists[family, default: []] += urns }
+        }
+        members = lists.mapValues(Set.init)
         for (family, schools) in Family.differences(members: members) {
             members[family] = schools
-            for school in schools { differencesOf[school, default: []].append(family) }
+            for number in groupFamilies.indices where groupMembers[number].first.map(schools.contains) == true {
+                groupFamilies[number].append(family)  // a difference holds whole groups: its schools' families are theirs
+            }
         }
         let families = members.keys.sorted()
         let familyIndex = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, $0) })
+        let indices = groupFamilies.map { $0.map { familyIndex[$0]! } }
         let merge = try TableMerge.merge(
-            schools: schools, families: schools.map { (Family.families(of: $0) + (differencesOf[$0.urn] ?? [])).map { familyIndex[$0]! } },
+            schools: schools, families: group.map { indices[$0] },
             keyStage: keyStage, catalogue: catalogue, familyCount: families.count, coalition: coalition, aggregate: aggregate)
         schoolCount = merge.schoolCount
         pupilCount = merge.pupilCount

@@ -89,7 +89,14 @@ struct TableMerge {
         for (position, figures) in merged.subjectFigures.enumerated() where !figures.isEmpty {
             merged.schoolFigures[catalogue.subjects[position].code] = figures
         }
-        for figure in merged.schoolFigures.keys { merged.schoolFigures[figure]!.sort { $0.school < $1.school } }
+        // Each figure's schools in URN order, the figures sorted on every core.
+        let unsorted = Array(merged.schoolFigures)
+        let sorted = Mutex([String: [SchoolFigure]]())
+        DispatchQueue.concurrentPerform(iterations: unsorted.count) { index in
+            let figures = unsorted[index].value.sorted { $0.school < $1.school }
+            sorted.withLock { $0[unsorted[index].key] = figures }
+        }
+        merged.schoolFigures = sorted.withLock { $0 }
         return merged
     }
 
