@@ -60,14 +60,14 @@ struct SubjectCounts {
     /// One school's counts of a table for one pupil group (`cells`: the non-zero ones, by column), added to one
     /// family (while merging, the school's combination of families: `add(_:into:)`).
     mutating func add(table: Int, group: Int, family: Int, cells: [(column: Int, count: Int)], entries: Int, pointsSum: Double) {
-        var line = [Int32](repeating: 0, count: lanes[table])
-        let width = widths[table]
-        withBlock(table: table, family: family) { block in
-            line.withUnsafeMutableBufferPointer { line in
-                for (column, count) in cells {
-                    precondition(column < width, "a cell of the table")
-                    line[column] = Int32(count)
-                }
+        let (width, lanes) = (widths[table], lanes[table])
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: lanes) { line in
+            line.initialize(repeating: 0)
+            for (column, count) in cells {
+                precondition(column < width, "a cell of the table")
+                line[column] = Int32(count)
+            }
+            withBlock(table: table, family: family) { block in
                 block.add(line.baseAddress!, group: group, entries: entries, pointsSum: pointsSum)
             }
         }
