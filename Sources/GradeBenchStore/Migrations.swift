@@ -20,7 +20,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [foundation, pupilRowsPerSubmission, publication, releaseGuardDigests]
+    static let all: [Migration] = [foundation, pupilRowsPerSubmission, publication, releaseGuardDigests, aggregatesInRow]
     static var latestVersion: Int { all.last!.version }
 
     /// Versions of pre-release builds whose layout is not carried forward: such a database is refused unchanged.
@@ -300,6 +300,19 @@ enum Migrations {
                 END IF;
             END $$
             """,
+        ]
+    )
+
+    /// A submission's partial aggregate (a few kilobytes once compressed) kept in its row, where publication's scan of
+    /// the active submissions finds it, instead of in chunks of the TOAST table reached by an index lookup each: the
+    /// aggregates' read of a national publication ~45 → ~30 ms. Rows stored before keep theirs where they are.
+    static let aggregatesInRow = Migration(
+        version: 6,
+        name: "partial aggregates in the row",
+        common: [],
+        sqlite: [],
+        postgres: [
+            "ALTER TABLE submissions ALTER COLUMN partial_aggregate SET STORAGE MAIN, SET (toast_tuple_target = 8160)"
         ]
     )
 }
