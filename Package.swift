@@ -70,6 +70,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // docs/openapi.yaml (a link to it), served at /openapi.yaml: one document, read by people and by the server.
+            resources: [.embedInCode("OpenAPI/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

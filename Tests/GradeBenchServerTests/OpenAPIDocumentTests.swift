@@ -2,6 +2,8 @@ import Foundation
 import GradeBenchCore
 import GradeBenchServer
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import Testing
 import Yams
 
@@ -59,6 +61,20 @@ struct OpenAPIDocumentTests {
             if route.access.roles != Set(Role.allCases) { #expect(responses["403"] != nil, "\(name) limits roles: document 403") }
             if route.access.schoolParameter != nil { #expect(responses["404"] != nil, "\(name) is school-scoped: document 404") }
         }
+    }
+
+    @Test func servedAsWritten() async throws {
+        let written = try Data(contentsOf: TestApp.repositoryRoot.appendingPathComponent("docs/openapi.yaml"))
+        let served = try await TestApp.with { app in
+            try await app.application().test(.router) { client in
+                try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")
+                    return Data(response.body.readableBytesView)
+                }
+            }
+        }
+        #expect(served == written)
     }
 
     @Test func everyErrorResponseIsTheErrorShape() throws {

@@ -29,6 +29,7 @@ struct RouteAuthorizationTests {
 
     static let table: [Row] = [
         Row(method: .get, path: "/health", allowed: nil, schoolScoped: false, success: .ok) { _, _ in ("/health", nil) },
+        Row(method: .get, path: "/openapi.yaml", allowed: nil, schoolScoped: false, success: .ok) { _, _ in ("/openapi.yaml", nil) },
         Row(method: .get, path: "/v1/me", allowed: all, schoolScoped: false, success: .ok) { _, _ in ("/v1/me", nil) },
         Row(method: .delete, path: "/v1/me/token", allowed: all, schoolScoped: false, success: .noContent) { _, _ in ("/v1/me/token", nil)
         },

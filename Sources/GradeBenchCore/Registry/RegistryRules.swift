@@ -21,6 +21,11 @@ public enum RegistryRules {
         func text(_ name: String) throws(Violation) -> String {
             let value = (fields[name] ?? "").trimmedBlanks
             guard (1...200).contains(value.count) else { throw Violation(field: name, problem: "must be 1–200 characters") }
+            // A line break or other control character would break every line-based form the entry is shown in (CSV
+            // exports, logs, the registry file).
+            guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw Violation(field: name, problem: "must not contain line breaks or other control characters")
+            }
             return value
         }
         guard let urn = URN(fields["urn"]?.trimmedBlanks ?? "") else {

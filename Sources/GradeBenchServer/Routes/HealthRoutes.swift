@@ -9,5 +9,13 @@ extension APIRouter {
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))
             )
         }
+
+        /// `GET /openapi.yaml`: the API's OpenAPI 3.1 document (docs/openapi.yaml, embedded at build time).
+        add(.get, "/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml))
+            )
+        }
     }
 }
