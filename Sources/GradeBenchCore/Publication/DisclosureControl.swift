@@ -80,7 +80,7 @@ public struct DisclosureControl: Sendable {
 
         let entries = rounded(distribution.entries.total)
         let published = counts.indices.map { reasons[$0] == nil ? rounded(counts[$0]) : nil }
-        func percent(_ count: Int) -> Double { (Double(count) * 1000 / Double(entries)).rounded() / 10 }
+        func percent(_ count: Int) -> Double { FigureRounding.percent(count, of: entries) }
         var publishedGrades: [PublishedGrade] = []
         for (index, grade) in grades.enumerated() {
             // At or above this grade: from the counts at or above it, or from the entries less the counts below it,
@@ -107,7 +107,7 @@ public struct DisclosureControl: Sendable {
         let allPublished = reasons.allSatisfy { $0 == nil }
         let mean: Published<Double>? =
             hasPoints
-            ? (allPublished ? .value((distribution.pointsSum / Double(distribution.entries.total) * 100).rounded() / 100) : .suppressed)
+            ? (allPublished ? .value(FigureRounding.meanPoints(distribution.pointsSum, over: distribution.entries.total)) : .suppressed)
             : nil
         var report = counts.indices.compactMap { index in
             reasons[index].map { SuppressedCell(key: key, cell: grades[index], reason: $0) }

@@ -1,0 +1,47 @@
+/// How every published and every own figure is rounded: percentages to one decimal place, mean points to two.
+public enum FigureRounding {
+    /// `count` as a percentage of `base`, to one decimal place.
+    public static func percent(_ count: Int, of base: Int) -> Double { (Double(count) * 1000 / Double(base)).rounded() / 10 }
+
+    /// Mean points to two decimal places.
+    public static func meanPoints(_ sum: Double, over entries: Int) -> Double { (sum / Double(entries) * 100).rounded() / 100 }
+}
+
+/// A school's own figures for one subject and pupil group, from its partial aggregate: in full (it is the school's
+/// own data; nothing is suppressed or rounded but the percentages and mean, as the benchmark's are), for the school
+/// alone. Grades in the scale's order, highest first.
+public struct OwnDistribution: Hashable, Sendable {
+    public let subject: String
+    public let group: PupilGroup
+    public let grades: [String]
+    public let counts: [Int]
+    /// Graded entries (non-grades such as X and ABS are kept apart, as in the benchmark).
+    public let entries: Int
+    /// `nil` when there are no graded entries.
+    public let percent: [Double]?
+    /// At or above each grade; the lowest grade is 100.
+    public let cumulativePercent: [Double]?
+    /// `nil` where the scale has no points or there are no graded entries.
+    public let meanPoints: Double?
+
+    public init(subject: Subject, group: PupilGroup, tally: GradeTally) {
+        self.subject = subject.code
+        self.group = group
+        grades = subject.scale.grades.map(\.code)
+        counts = grades.map { tally.counts[$0] ?? 0 }
+        entries = tally.entries
+        guard entries > 0 else {
+            percent = nil
+            cumulativePercent = nil
+            meanPoints = nil
+            return
+        }
+        percent = counts.map { FigureRounding.percent($0, of: tally.entries) }
+        var atOrAbove = 0
+        cumulativePercent = counts.map { count in
+            atOrAbove += count
+            return FigureRounding.percent(atOrAbove, of: tally.entries)
+        }
+        meanPoints = subject.scale.hasPoints ? FigureRounding.meanPoints(tally.pointsSum, over: tally.entries) : nil
+    }
+}
