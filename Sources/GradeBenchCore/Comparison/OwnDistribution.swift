@@ -1,12 +1,3 @@
-/// How every published and every own figure is rounded: percentages to one decimal place, mean points to two.
-public enum FigureRounding {
-    /// `count` as a percentage of `base`, to one decimal place.
-    public static func percent(_ count: Int, of base: Int) -> Double { (Double(count) * 1000 / Double(base)).rounded() / 10 }
-
-    /// Mean points to two decimal places.
-    public static func meanPoints(_ sum: Double, over entries: Int) -> Double { (sum / Double(entries) * 100).rounded() / 100 }
-}
-
 /// A school's own figures for one subject and pupil group, from its partial aggregate: in full (it is the school's
 /// own data; nothing is suppressed or rounded but the percentages and mean, as the benchmark's are), for the school
 /// alone. Grades in the scale's order, highest first.

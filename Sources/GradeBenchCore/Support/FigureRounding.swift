@@ -1,0 +1,8 @@
+/// How every published and every own figure is rounded: percentages to one decimal place, mean points to two.
+public enum FigureRounding {
+    /// `count` as a percentage of `base`, to one decimal place.
+    public static func percent(_ count: Int, of base: Int) -> Double { (Double(count) * 1000 / Double(base)).rounded() / 10 }
+
+    /// Mean points to two decimal places.
+    public static func meanPoints(_ sum: Double, over entries: Int) -> Double { (sum / Double(entries) * 100).rounded() / 100 }
+}
