@@ -19,6 +19,8 @@ public enum GradeBenchApp {
             service: SubmissionService(store: store, keys: keys, catalogue: .standard), configuration: configuration
         )
         api.addPublicationRoutes(service: PublicationService(store: store, policies: policies), policies: policies)
+        let snapshots = SnapshotCache(store: store)
+        api.addComparisonRoutes(service: ComparisonService(store: store, snapshots: snapshots))
         api.addAuditRoutes()
         return (router, api)
     }

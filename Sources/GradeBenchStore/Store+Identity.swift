@@ -87,7 +87,9 @@ extension Store {
     /// The user and token record for a presented token, if it exists (usable or not: the caller checks).
     public func tokenOwner(secret: String) async throws -> (User, TokenRecord)? {
         guard APIToken.isWellFormed(secret) else { return nil }
-        return try await read { session in
+        let hash = APIToken.hash(secret)
+        if let cached = tokenCache.lookup(hash: hash) { return cached }
+        let found = try await read { session -> (User, TokenRecord)? in
             guard
                 let row = try await session.query(
                     """
@@ -95,7 +97,7 @@ extension Store {
                            t.id, t.label, t.created_at, t.expires_at, t.revoked_at
                     FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1
                     """,
-                    .text(APIToken.hash(secret))
+                    .text(hash)
                 ).first
             else { return nil }
             let user = try Self.user(row)
@@ -105,6 +107,8 @@ extension Store {
             )
             return (user, token)
         }
+        if let (user, token) = found { tokenCache.remember(hash: hash, user: user, token: token) }
+        return found
     }
 
     public func tokens(userID: Int64) async throws -> [TokenRecord] {
@@ -130,6 +134,7 @@ extension Store {
                 "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", .int(Store.now()), .int(id)
             )
         }
+        tokenCache.forget(tokenID: id)
     }
 }
 

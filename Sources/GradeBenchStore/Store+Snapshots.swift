@@ -48,17 +48,23 @@ extension Store {
 
     /// A collection's snapshots, oldest first.
     public func snapshots(collectionID: String) async throws -> [SnapshotRecord] {
+        try await snapshotRecords(where: "collection_id = $1 ORDER BY id", .text(collectionID))
+    }
+
+    /// One snapshot by id.
+    public func snapshot(id: Int64) async throws -> SnapshotRecord? {
+        try await snapshotRecords(where: "id = $1", .int(id)).first
+    }
+
+    private func snapshotRecords(where clause: String, _ bind: SQLValue) async throws -> [SnapshotRecord] {
         try await read { session in
             try await session.query(
-                """
-                SELECT id, created_at, school_count, pupil_count, policy_hash, payload FROM snapshots
-                WHERE collection_id = $1 ORDER BY id
-                """,
-                .text(collectionID)
+                "SELECT id, collection_id, created_at, school_count, pupil_count, policy_hash, payload FROM snapshots WHERE \(clause)",
+                bind
             ).map { row throws(StoreError) in
                 SnapshotRecord(
-                    id: try row.int(0), collectionID: collectionID, createdAt: try row.int(1), schoolCount: Int(try row.int(2)),
-                    pupilCount: Int(try row.int(3)), policyHash: try row.text(4), payload: try row.blob(5)
+                    id: try row.int(0), collectionID: try row.text(1), createdAt: try row.int(2), schoolCount: Int(try row.int(3)),
+                    pupilCount: Int(try row.int(4)), policyHash: try row.text(5), payload: try row.blob(6)
                 )
             }
         }
@@ -80,7 +86,23 @@ extension Store {
 
     /// The snapshot users read: the collection's latest.
     public func latestSnapshot(collectionID: String) async throws -> SnapshotRecord? {
-        try await snapshots(collectionID: collectionID).last
+        try await snapshotRecords(
+            where: "id = (SELECT max(id) FROM snapshots WHERE collection_id = $1)", .text(collectionID)).first
+    }
+
+    /// What a school's comparison for a collection rests on, in one cheap query (no payload): the collection's latest
+    /// snapshot id and the school's active submission id. A cached comparison is still true while both are the same.
+    public func comparisonBasis(school: URN, collectionID: String) async throws -> (snapshot: Int64?, submission: Int64?) {
+        try await read { session in
+            let row = try await session.query(
+                """
+                SELECT (SELECT max(id) FROM snapshots WHERE collection_id = $2),
+                       (SELECT id FROM submissions WHERE school_urn = $1 AND collection_id = $2 AND state = 'active')
+                """,
+                .int(school.rawValue), .text(collectionID)
+            )[0]
+            return (try row.optionalInt(0), try row.optionalInt(1))
+        }
     }
 
     /// A snapshot's suppression report (the DPO's), with the snapshot's collection; `nil` when there is no such snapshot.

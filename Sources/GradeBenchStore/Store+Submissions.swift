@@ -124,6 +124,15 @@ extension Store {
         return rows
     }
 
+    /// One submission's partial aggregate, as stored at ingest (`nil`: no such submission, or one replaced since).
+    public func partialAggregate(submissionID: Int64) async throws -> [UInt8]? {
+        try await read { session in
+            try await session.query(
+                "SELECT partial_aggregate FROM submissions WHERE id = $1 AND state = 'active'", .int(submissionID)
+            ).first?.blob(0)
+        }
+    }
+
     /// The school's own pseudonyms of one submission, as sealed by the server.
     public func sealedPseudonyms(submissionID: Int64) async throws -> [UInt8]? {
         try await read { session in

@@ -12,6 +12,8 @@ public final class Store: Service, Sendable {
     let driver: any SQLDriver
     public let location: StoreLocation
     let logger: Logger
+    /// Tokens resolved in the last second (`tokenOwner(secret:)`).
+    let tokenCache = TokenCache()
 
     init(driver: any SQLDriver, location: StoreLocation, logger: Logger) {
         self.driver = driver

@@ -98,6 +98,13 @@ struct RouteAuthorizationTests {
         Row(method: .post, path: "/v1/policies/:hash/approval", allowed: [.dpo], schoolScoped: false, success: .created) { app, _ in
             ("/v1/policies/\(app.policies.hash)/approval", nil)
         },
+        Row(method: .get, path: "/v1/schools/:urn/comparison", allowed: [.leader, .schoolAdmin], schoolScoped: true, success: .ok) {
+            app, school in
+            if try await app.store.latestSnapshot(collectionID: "ks4-t") == nil {
+                try await ComparisonTests.publish(app)
+            }
+            return ("/v1/schools/\(school)/comparison?collection=ks4-t", nil)
+        },
         Row(method: .get, path: "/v1/audit/events", allowed: [.dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/audit/events", nil)
         },
         Row(method: .get, path: "/v1/audit/verification", allowed: [.dpo, .operator], schoolScoped: false, success: .ok) { _, _ in
@@ -194,6 +201,28 @@ struct RouteAuthorizationTests {
             let events = try await app.store.auditEvents(limit: 10_000).dropFirst(before)
             #expect(events.map(\.action) == ["auth.failure", "auth.failure"])
             #expect(events.allSatisfy { !$0.details.values.contains(where: { $0.contains("gbt_") }) })
+        }
+    }
+
+    /// A token that was just used (and so is cached) stops working the moment it is revoked, through the API or the
+    /// store; an expiry passing is noticed on the next request.
+    @Test func revokingAUsedTokenTakesEffectAtOnce() async throws {
+        try await TestApp.with { app in
+            let viaAPI = try await app.token(.leader)
+            let viaStore = try await app.store.issueToken(userID: app.users[.dpo]!.id, label: "t", lifetime: .seconds(600), actor: "test")
+            let expiring = try await app.store.issueToken(userID: app.users[.operator]!.id, label: "t", lifetime: .seconds(1), actor: "test")
+            try await app.application().test(.router) { client in
+                for secret in [viaAPI, viaStore.secret, expiring.secret] {
+                    #expect(try await client.execute(uri: "/v1/me", method: .get, headers: .bearer(secret)).status == .ok)
+                }
+                #expect(try await client.execute(uri: "/v1/me/token", method: .delete, headers: .bearer(viaAPI)).status == .noContent)
+                try await app.store.revokeToken(id: viaStore.record.id, actor: "test")
+                for secret in [viaAPI, viaStore.secret] {
+                    #expect(try await client.execute(uri: "/v1/me", method: .get, headers: .bearer(secret)).status == .unauthorized)
+                }
+                try await Task.sleep(for: .milliseconds(2100))
+                #expect(try await client.execute(uri: "/v1/me", method: .get, headers: .bearer(expiring.secret)).status == .unauthorized)
+            }
         }
     }
 

@@ -8,6 +8,8 @@ public struct OwnDistribution: Hashable, Sendable {
     public let counts: [Int]
     /// Graded entries (non-grades such as X and ABS are kept apart, as in the benchmark).
     public let entries: Int
+    /// Non-grade results (X, ABS).
+    public let nonGrades: Int
     /// `nil` when there are no graded entries.
     public let percent: [Double]?
     /// At or above each grade; the lowest grade is 100.
@@ -21,6 +23,7 @@ public struct OwnDistribution: Hashable, Sendable {
         grades = subject.scale.grades.map(\.code)
         counts = grades.map { tally.counts[$0] ?? 0 }
         entries = tally.entries
+        nonGrades = tally.nonGrades
         guard entries > 0 else {
             percent = nil
             cumulativePercent = nil

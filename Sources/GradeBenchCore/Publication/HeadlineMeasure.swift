@@ -48,6 +48,23 @@ public enum HeadlineMeasure: String, CaseIterable, Sendable, Codable, Comparable
         }
     }
 
+    /// The measure's name as reports show it.
+    public var title: String {
+        switch self {
+        case .attainment8: "Attainment 8"
+        case .englishMaths4: "English and maths at grade 4 or above (%)"
+        case .englishMaths5: "English and maths at grade 5 or above (%)"
+        case .aLevelAPS: "A level average point score per entry"
+        case .rwmExpected: "Reading, writing and maths at the expected standard (%)"
+        case .rwmHigher: "Reading, writing and maths at the higher standard (%)"
+        case .readingAverage: "Reading average scaled score"
+        case .mathsAverage: "Maths average scaled score"
+        }
+    }
+
+    /// Decimal places a mean is published (and a school's own value shown) to; proportions are percentages (one).
+    public var decimals: Int { self == .aLevelAPS ? 2 : 1 }
+
     public var isProportion: Bool {
         if case .proportion = kind { return true }
         return false

@@ -44,13 +44,12 @@ struct MeanProtection {
         }
         var published: [DistributionKey: PublishedMean] = [:]
         var report: [SuppressedCell] = []
-        let scale = Double([1, 10, 100, 1000][min(decimals, 3)])
         for (key, mean) in means where !key.family.isDifference {
             if let reason = reasons[key] {
                 published[key] = PublishedMean(key: key, value: .suppressed)
                 report.append(SuppressedCell(key: key, cell: "value", reason: reason))
             } else {
-                published[key] = PublishedMean(key: key, value: .value((mean.value! * scale).rounded() / scale))
+                published[key] = PublishedMean(key: key, value: .value(FigureRounding.rounded(mean.value!, decimals: decimals)))
             }
         }
         return (published, report.sorted { $0.key < $1.key })

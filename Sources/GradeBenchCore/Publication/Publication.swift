@@ -61,7 +61,7 @@ public struct Publication: Sendable {
         var means: [PublishedMean] = []
         for measure in HeadlineMeasure.measures(for: keyStage) where !measure.isProportion {
             let (published, report) = MeanProtection(control: control).protect(
-                tables.means.filter { $0.key.subject == measure.rawValue }, decimals: measure == .aLevelAPS ? 2 : 1)
+                tables.means.filter { $0.key.subject == measure.rawValue }, decimals: measure.decimals)
             means += published.values
             entries += report.map { SuppressionReport.Entry(table: "mean", cell: $0) }
         }

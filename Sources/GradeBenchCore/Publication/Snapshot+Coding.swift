@@ -15,6 +15,17 @@ extension Published: Decodable where Value: Decodable {
     }
 }
 
+extension Published: Encodable where Value: Encodable {
+    /// The value, or the GSS symbol `"c"`, as the snapshot stores it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .value(let value): try container.encode(value)
+        case .suppressed: try container.encode("c")
+        }
+    }
+}
+
 /// A distribution key as three readable fields.
 private struct KeyFields: Decodable {
     let family: String

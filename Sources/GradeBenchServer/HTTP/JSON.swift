@@ -4,13 +4,14 @@ import Hummingbird
 /// JSON responses with sorted keys, so output is stable for clients and tests.
 enum JSON {
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: try buffer(value)))
+    }
+
+    /// `value` encoded with sorted keys.
+    static func buffer(_ value: some Encodable) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(value)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return ByteBuffer(bytes: try encoder.encode(value))
     }
 
     /// A stored time (seconds since 1970) as responses show it: ISO 8601 in UTC.

@@ -1,0 +1,54 @@
+import GradeBenchCore
+import GradeBenchStore
+import Hummingbird
+import Synchronization
+
+/// A collection's latest snapshot, decoded and indexed once (a national snapshot is tens of megabytes of JSON).
+struct LoadedSnapshot: Sendable {
+    let id: Int64
+    let createdAt: Int64
+    let schoolCount: Int
+    let index: BenchmarkIndex
+
+    /// Whether the school contributed to this snapshot (give-to-get: only contributors read its benchmarks).
+    func hasContributor(_ school: URN) -> Bool {
+        let contributors = index.content.contributors
+        var (low, high) = (0, contributors.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if contributors[middle] < school { low = middle + 1 } else { high = middle }
+        }
+        return low < contributors.count && contributors[low] == school
+    }
+}
+
+/// Each collection's latest snapshot as `LoadedSnapshot`, replaced when a newer one is asked for. Snapshots are
+/// immutable, so a snapshot id always means the same content.
+final class SnapshotCache: Sendable {
+    let store: Store
+    private let loaded = Mutex<[String: LoadedSnapshot]>([:])
+
+    init(store: Store) {
+        self.store = store
+    }
+
+    /// The snapshot `id` of `collection`, decoded on first use.
+    func snapshot(_ id: Int64, collection: String) async throws -> LoadedSnapshot {
+        if let hit = loaded.withLock({ $0[collection] }), hit.id == id { return hit }
+        guard let record = try await store.snapshot(id: id), record.collectionID == collection else {
+            throw APIError.notFound("No snapshot with that id exists.")
+        }
+        let content: SnapshotContent
+        do {
+            content = try SnapshotContent(encoded: record.payload)
+        } catch {
+            // A stored snapshot that does not decode is the server's fault, not the request's.
+            throw APIError(.internalServerError, code: "internal_error", message: "The server could not complete the request.")
+        }
+        let snapshot = LoadedSnapshot(id: id, createdAt: record.createdAt, schoolCount: record.schoolCount, index: BenchmarkIndex(content))
+        loaded.withLock { loaded in
+            if (loaded[collection]?.id ?? .min) < id { loaded[collection] = snapshot }
+        }
+        return snapshot
+    }
+}

@@ -1,0 +1,40 @@
+import GradeBenchCore
+import GradeBenchStore
+import Hummingbird
+
+extension APIRouter {
+    /// A school's own analytics next to the collaboration benchmark (its leaders and administrators).
+    func addComparisonRoutes(service: ComparisonService) {
+        add(.get, "/v1/schools/:urn/comparison", access: .school(roles: .leader, .schoolAdmin)) { [store] request, context, caller in
+            guard let urn = context.parameters.get("urn").flatMap(URN.init) else { throw APIError.notFound() }
+            let collection = try Self.requiredParameter("collection", of: request)
+            let format = try ResponseFormat(request)
+            let query = request.uri.queryParameters
+            let body = try await service.comparison(
+                school: urn, collection: collection, family: query["family"].map(String.init), group: query["group"].map(String.init),
+                format: format)
+            var headers: HTTPFields = [.contentType: format.contentType, .cacheControl: "private, no-store"]
+            if format == .csv {
+                try await store.recordAudit(
+                    AuditEntry(
+                        actor: caller.auditName, action: "comparison.export", target: "school:\(urn.rawValue)",
+                        details: ["collection": collection, "format": "csv"]))
+                headers[.contentDisposition] = "attachment; filename=\"comparison-\(urn.rawValue)-\(Self.fileSafe(collection)).csv\""
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
+    }
+
+    /// A query parameter that must be present and not blank: 400 `missing_parameter` naming it otherwise.
+    static func requiredParameter(_ name: String, of request: Request) throws -> String {
+        guard let value = request.uri.queryParameters.get(name), !value.trimmedBlanks.isEmpty else {
+            throw APIError.badRequest(code: "missing_parameter", "The query parameter '\(name)' is required.")
+        }
+        return value
+    }
+
+    /// A name reduced to characters safe in a download's file name.
+    static func fileSafe(_ text: String) -> String {
+        String(text.prefix(64).map { (c: Character) -> Character in c.isLetter || c.isNumber || c == "-" || c == "_" ? c : "_" })
+    }
+}
