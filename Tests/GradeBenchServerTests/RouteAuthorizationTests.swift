@@ -210,7 +210,7 @@ struct RouteAuthorizationTests {
         try await TestApp.with { app in
             let viaAPI = try await app.token(.leader)
             let viaStore = try await app.store.issueToken(userID: app.users[.dpo]!.id, label: "t", lifetime: .seconds(600), actor: "test")
-            let expiring = try await app.store.issueToken(userID: app.users[.operator]!.id, label: "t", lifetime: .seconds(1), actor: "test")
+            let expiring = try await app.store.issueToken(userID: app.users[.operator]!.id, label: "t", lifetime: .seconds(4), actor: "test")
             try await app.application().test(.router) { client in
                 for secret in [viaAPI, viaStore.secret, expiring.secret] {
                     #expect(try await client.execute(uri: "/v1/me", method: .get, headers: .bearer(secret)).status == .ok)
@@ -220,7 +220,9 @@ struct RouteAuthorizationTests {
                 for secret in [viaAPI, viaStore.secret] {
                     #expect(try await client.execute(uri: "/v1/me", method: .get, headers: .bearer(secret)).status == .unauthorized)
                 }
-                try await Task.sleep(for: .milliseconds(2100))
+                // Past the expiry (whole seconds), however long the requests above took.
+                let wait = Double(expiring.record.expiresAt + 1) - Date().timeIntervalSince1970
+                if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 50)) }
                 #expect(try await client.execute(uri: "/v1/me", method: .get, headers: .bearer(expiring.secret)).status == .unauthorized)
             }
         }
