@@ -20,7 +20,8 @@ public enum GradeBenchApp {
         )
         api.addPublicationRoutes(service: PublicationService(store: store, policies: policies), policies: policies)
         let snapshots = SnapshotCache(store: store)
-        api.addComparisonRoutes(service: ComparisonService(store: store, snapshots: snapshots))
+        api.addComparisonRoutes(
+            service: ComparisonService(store: store, snapshots: snapshots), benchmarks: BenchmarkService(store: store, snapshots: snapshots))
         api.addAuditRoutes()
         return (router, api)
     }

@@ -90,6 +90,24 @@ extension Store {
             where: "id = (SELECT max(id) FROM snapshots WHERE collection_id = $1)", .text(collectionID)).first
     }
 
+    /// The id of a collection's latest snapshot (no payload).
+    public func latestSnapshotID(collectionID: String) async throws -> Int64? {
+        try await read { session in
+            try await session.query("SELECT max(id) FROM snapshots WHERE collection_id = $1", .text(collectionID))[0].optionalInt(0)
+        }
+    }
+
+    /// Every collection's latest snapshot id, by collection.
+    public func latestSnapshotIDs() async throws -> [String: Int64] {
+        try await read { session in
+            var ids: [String: Int64] = [:]
+            for row in try await session.query("SELECT collection_id, max(id) FROM snapshots GROUP BY collection_id") {
+                ids[try row.text(0)] = try row.int(1)
+            }
+            return ids
+        }
+    }
+
     /// What a school's comparison for a collection rests on, in one cheap query (no payload): the collection's latest
     /// snapshot id and the school's active submission id. A cached comparison is still true while both are the same.
     public func comparisonBasis(school: URN, collectionID: String) async throws -> (snapshot: Int64?, submission: Int64?) {

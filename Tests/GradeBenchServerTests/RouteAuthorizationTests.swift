@@ -105,6 +105,15 @@ struct RouteAuthorizationTests {
             }
             return ("/v1/schools/\(school)/comparison?collection=ks4-t", nil)
         },
+        Row(
+            method: .get, path: "/v1/collections/:collection/benchmarks", allowed: [.leader, .schoolAdmin, .dpo], schoolScoped: false,
+            success: .ok
+        ) { app, _ in
+            if try await app.store.latestSnapshot(collectionID: "ks4-t") == nil {
+                try await ComparisonTests.publish(app)
+            }
+            return ("/v1/collections/ks4-t/benchmarks", nil)
+        },
         Row(method: .get, path: "/v1/audit/events", allowed: [.dpo], schoolScoped: false, success: .ok) { _, _ in ("/v1/audit/events", nil)
         },
         Row(method: .get, path: "/v1/audit/verification", allowed: [.dpo, .operator], schoolScoped: false, success: .ok) { _, _ in

@@ -1,7 +1,6 @@
 import GradeBenchCore
 import GradeBenchStore
 import Hummingbird
-import Synchronization
 
 /// The response formats of the read API: JSON, or CSV for spreadsheets (`?format=csv` or `Accept: text/csv`).
 enum ResponseFormat: String, Sendable, Hashable {
@@ -47,38 +46,27 @@ final class ComparisonService: Sendable {
         let group: String?
         let format: ResponseFormat
     }
-    private struct Cached {
-        let snapshot: Int64
-        let submission: Int64
-        let body: ByteBuffer
-        var checkedAt: ContinuousClock.Instant
+    private struct Basis: Equatable {
+        let snapshot: Int64?
+        let submission: Int64?
     }
-    /// Beyond this many responses the cache starts again empty.
-    static let capacity = 20_000
-    private let cached = Mutex<[Key: Cached]>([:])
+    private let cache: ResponseCache<Key, Basis>
 
     init(store: Store, snapshots: SnapshotCache, catalogue: SubjectCatalogue = .standard, revalidation: Duration = .seconds(1)) {
         self.store = store
         self.snapshots = snapshots
         self.catalogue = catalogue
         self.revalidation = revalidation
+        cache = ResponseCache(revalidation: revalidation)
     }
 
     /// The school's comparison for a collection, against `family` (default all schools), for one pupil group or all.
     func comparison(school: URN, collection: String, family: String?, group: String?, format: ResponseFormat) async throws -> ByteBuffer {
         let pupilGroup = try group.map(Self.pupilGroup)
         let key = Key(school: school, collection: collection, family: family ?? "all", group: pupilGroup?.description, format: format)
-        let now = ContinuousClock.now
-        if let hit = cached.withLock({ $0[key] }), now - hit.checkedAt < revalidation { return hit.body }
+        if let body = cache.fresh(key) { return body }
         let (snapshotID, submissionID) = try await store.comparisonBasis(school: school, collectionID: collection)
-        if let body = cached.withLock({ cached -> ByteBuffer? in
-            guard var hit = cached[key], hit.snapshot == snapshotID, hit.submission == submissionID else { return nil }
-            hit.checkedAt = now
-            cached[key] = hit
-            return hit.body
-        }) {
-            return body
-        }
+        if let body = cache.revalidated(key, basis: Basis(snapshot: snapshotID, submission: submissionID)) { return body }
         guard let snapshotID else { throw try await Self.noSnapshot(collection, store: store) }
         let snapshot = try await snapshots.snapshot(snapshotID, collection: collection)
         guard snapshot.hasContributor(school) else {
@@ -102,10 +90,7 @@ final class ComparisonService: Sendable {
         case .json: body = try JSON.buffer(ComparisonView(comparison, basis: basis, group: pupilGroup))
         case .csv: body = ByteBuffer(string: ComparisonCSV.render(comparison, basis: basis))
         }
-        cached.withLock { cached in
-            if cached.count >= Self.capacity { cached.removeAll(keepingCapacity: true) }
-            cached[key] = Cached(snapshot: snapshotID, submission: submissionID, body: body, checkedAt: now)
-        }
+        cache.remember(key, basis: Basis(snapshot: snapshotID, submission: submissionID), body: body)
         return body
     }
 

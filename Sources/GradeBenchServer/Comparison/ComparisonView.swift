@@ -10,6 +10,13 @@ struct ComparisonView: Encodable {
         let publishedAt: String
         let schools: Int
         let pupils: Int
+
+        init(_ loaded: LoadedSnapshot) {
+            snapshot = loaded.id
+            publishedAt = JSON.timestamp(loaded.createdAt)
+            schools = loaded.schoolCount
+            pupils = loaded.index.content.pupils
+        }
     }
     struct SubmissionFacts: Encodable {
         let submission: Int64
@@ -95,9 +102,7 @@ struct ComparisonView: Encodable {
         keyStage = basis.snapshot.index.content.keyStage.rawValue
         family = comparison.family.description
         self.group = group?.description
-        snapshot = SnapshotFacts(
-            snapshot: basis.snapshot.id, publishedAt: JSON.timestamp(basis.snapshot.createdAt), schools: basis.snapshot.schoolCount,
-            pupils: basis.snapshot.index.content.pupils)
+        snapshot = SnapshotFacts(basis.snapshot)
         submission = SubmissionFacts(submission: basis.submission.id, receivedAt: JSON.timestamp(basis.submission.receivedAt))
         subjects = comparison.subjects.map { row in
             let own = row.own

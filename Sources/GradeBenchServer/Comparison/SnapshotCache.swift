@@ -26,10 +26,26 @@ struct LoadedSnapshot: Sendable {
 /// immutable, so a snapshot id always means the same content.
 final class SnapshotCache: Sendable {
     let store: Store
+    let revalidation: Duration
     private let loaded = Mutex<[String: LoadedSnapshot]>([:])
+    /// When each collection's latest snapshot id was last read (`latest(_:)`).
+    private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
 
-    init(store: Store) {
+    init(store: Store, revalidation: Duration = .seconds(1)) {
         self.store = store
+        self.revalidation = revalidation
+    }
+
+    /// The collection's latest snapshot (`nil`: none yet), its id re-read at most once per `revalidation`.
+    func latest(_ collection: String) async throws -> LoadedSnapshot? {
+        let now = ContinuousClock.now
+        if let at = checked.withLock({ $0[collection] }), now - at < revalidation, let hit = loaded.withLock({ $0[collection] }) {
+            return hit
+        }
+        guard let id = try await store.latestSnapshotID(collectionID: collection) else { return nil }
+        let snapshot = try await self.snapshot(id, collection: collection)
+        checked.withLock { $0[collection] = now }
+        return snapshot
     }
 
     /// The snapshot `id` of `collection`, decoded on first use.

@@ -4,7 +4,7 @@ import Hummingbird
 
 extension APIRouter {
     /// A school's own analytics next to the collaboration benchmark (its leaders and administrators).
-    func addComparisonRoutes(service: ComparisonService) {
+    func addComparisonRoutes(service: ComparisonService, benchmarks: BenchmarkService) {
         add(.get, "/v1/schools/:urn/comparison", access: .school(roles: .leader, .schoolAdmin)) { [store] request, context, caller in
             guard let urn = context.parameters.get("urn").flatMap(URN.init) else { throw APIError.notFound() }
             let collection = try Self.requiredParameter("collection", of: request)
@@ -22,6 +22,49 @@ extension APIRouter {
                 headers[.contentDisposition] = "attachment; filename=\"comparison-\(urn.rawValue)-\(Self.fileSafe(collection)).csv\""
             }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
+
+        add(.get, "/v1/collections/:collection/benchmarks", access: .roles(.leader, .schoolAdmin, .dpo)) { [store] request, context, caller in
+            let collection = context.parameters.get("collection") ?? ""
+            let format = try ResponseFormat(request)
+            let query = request.uri.queryParameters
+            let body = try await benchmarks.benchmarks(
+                collection: collection, family: query["family"].map(String.init), group: query["group"].map(String.init), format: format,
+                reader: caller.user.role.isSchoolScoped ? caller.user.school : nil)
+            var headers: HTTPFields = [.contentType: format.contentType, .cacheControl: "private, no-store"]
+            if format == .csv {
+                try await store.recordAudit(
+                    AuditEntry(actor: caller.auditName, action: "benchmarks.export", target: "collection:\(collection)", details: ["format": "csv"]))
+                headers[.contentDisposition] = "attachment; filename=\"benchmarks-\(Self.fileSafe(collection)).csv\""
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
+
+        /// Every collection, with its latest snapshot's facts where the caller may read its benchmarks (the DPO and the
+        /// operator: every snapshot; school users: those their school contributed to).
+        struct CollectionListing: Encodable {
+            let id: String
+            let name: String
+            let keyStage: String
+            let academicYear: String
+            let opensAt: String?
+            let closesAt: String?
+            let published: Bool
+            let latestSnapshot: ComparisonView.SnapshotFacts?
+        }
+        add(.get, "/v1/collections", access: .anyUser) { [store] _, _, caller in
+            let school = caller.user.role.isSchoolScoped ? caller.user.school : nil
+            var listings: [CollectionListing] = []
+            for collection in try await store.collections() {
+                let view = CollectionView(collection)
+                let latest = try await benchmarks.snapshots.latest(collection.id)
+                let visible = latest.flatMap { snapshot in school.map { snapshot.hasContributor($0) } ?? true } ?? false
+                listings.append(
+                    CollectionListing(
+                        id: view.id, name: view.name, keyStage: view.keyStage, academicYear: view.academicYear, opensAt: view.opensAt,
+                        closesAt: view.closesAt, published: latest != nil, latestSnapshot: visible ? latest.map(ComparisonView.SnapshotFacts.init) : nil))
+            }
+            return try JSON.response(listings)
         }
     }
 

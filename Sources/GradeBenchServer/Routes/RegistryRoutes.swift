@@ -61,10 +61,6 @@ extension APIRouter {
             return try JSON.response(SchoolView(school))
         }
 
-        add(.get, "/v1/collections", access: .anyUser) { [store] _, _, _ in
-            try JSON.response(try await store.collections().map(CollectionView.init))
-        }
-
         add(.post, "/v1/schools", access: .roles(.operator)) { [store] request, _, caller in
             let view = try await JSON.decode(SchoolView.self, from: request)
             let school = try RegistryRules.school(view.fields)
