@@ -22,6 +22,7 @@ public enum GradeBenchApp {
         let snapshots = SnapshotCache(store: store)
         api.addComparisonRoutes(
             service: ComparisonService(store: store, snapshots: snapshots), benchmarks: BenchmarkService(store: store, snapshots: snapshots))
+        api.addPupilRoutes(keys: keys)
         api.addAuditRoutes()
         return (router, api)
     }

@@ -107,12 +107,7 @@ extension Store {
         }
         var rows: [StoredGradeRow] = []
         for (ordinal, pupil) in try PupilRows.decode(stored ?? []).enumerated().sorted(by: { $0.1.pupilKey < $1.1.pupilKey }) {
-            var results: [(String, String)] = []
-            for pair in pupil.results.split(separator: ";") {
-                guard let equals = pair.firstIndex(of: "=") else { throw StoreError.corruptRow(column: 0) }
-                results.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
-            }
-            for (subject, grade) in results.sorted(by: { $0.0 < $1.0 }) {
+            for (subject, grade) in try pupil.unpackedResults().sorted(by: { $0.subject < $1.subject }) {
                 rows.append(
                     StoredGradeRow(
                         pupilKey: pupil.pupilKey, pupilOrdinal: ordinal, subject: subject, grade: grade,
@@ -131,6 +126,14 @@ extension Store {
                 "SELECT partial_aggregate FROM submissions WHERE id = $1 AND state = 'active'", .int(submissionID)
             ).first?.blob(0)
         }
+    }
+
+    /// The pupils of one submission in submission order (each one's position matches its sealed pseudonym's).
+    public func pupils(submissionID: Int64) async throws -> [StoredPupil] {
+        let stored = try await read { session in
+            try await session.query("SELECT pupil_rows FROM submissions WHERE id = $1", .int(submissionID)).first?.blob(0)
+        }
+        return try PupilRows.decode(stored ?? [])
     }
 
     /// The school's own pseudonyms of one submission, as sealed by the server.

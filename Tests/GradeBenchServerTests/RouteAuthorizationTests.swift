@@ -105,6 +105,13 @@ struct RouteAuthorizationTests {
             }
             return ("/v1/schools/\(school)/comparison?collection=ks4-t", nil)
         },
+        Row(method: .get, path: "/v1/schools/:urn/pupils", allowed: [.leader, .schoolAdmin], schoolScoped: true, success: .ok) {
+            app, school in
+            if try await app.store.activeSubmission(school: TestApp.schoolA, collectionID: "ks4-t") == nil {
+                try await PublicationTests.prepare(app, schools: [TestApp.schoolA])
+            }
+            return ("/v1/schools/\(school)/pupils?collection=ks4-t", nil)
+        },
         Row(
             method: .get, path: "/v1/collections/:collection/benchmarks", allowed: [.leader, .schoolAdmin, .dpo], schoolScoped: false,
             success: .ok

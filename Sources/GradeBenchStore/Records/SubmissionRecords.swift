@@ -24,6 +24,16 @@ public struct StoredPupil: Sendable, Hashable {
         self.results = results
     }
 
+    /// The packed results as (subject code, grade) pairs, in file order.
+    public func unpackedResults() throws(StoreError) -> [(subject: String, grade: String)] {
+        var pairs: [(subject: String, grade: String)] = []
+        for pair in results.split(separator: ";") {
+            guard let equals = pair.firstIndex(of: "=") else { throw StoreError.corruptRow(column: 0) }
+            pairs.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
+        }
+        return pairs
+    }
+
     /// How many results the packed form holds.
     var resultCount: Int { results.isEmpty ? 0 : results.utf8.reduce(1) { $1 == UInt8(ascii: ";") ? $0 + 1 : $0 } }
 }
