@@ -87,8 +87,9 @@ extension Store {
     /// The user and token record for a presented token, if it exists (usable or not: the caller checks).
     public func tokenOwner(secret: String) async throws -> (User, TokenRecord)? {
         guard APIToken.isWellFormed(secret) else { return nil }
-        let hash = APIToken.hash(secret)
-        if let cached = tokenCache.lookup(hash: hash) { return cached }
+        let digest = Array(SHA256.hash(data: Array(secret.utf8)))
+        if let cached = tokenCache.lookup(digest: digest) { return cached }
+        let hash = digest.hexString
         let found = try await read { session -> (User, TokenRecord)? in
             guard
                 let row = try await session.query(
@@ -107,7 +108,7 @@ extension Store {
             )
             return (user, token)
         }
-        if let (user, token) = found { tokenCache.remember(hash: hash, user: user, token: token) }
+        if let (user, token) = found { tokenCache.remember(digest: digest, user: user, token: token) }
         return found
     }
 

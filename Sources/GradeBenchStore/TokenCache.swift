@@ -4,7 +4,7 @@ import Synchronization
 /// Recently resolved API tokens, so that an authenticated request does not cost a database round trip: an entry is
 /// trusted for `revalidation` (one second) after it was read, then read again. Revoking a token through this store
 /// forgets it at once; a revocation by another process (the CLI) takes effect within `revalidation`. Expiry is checked
-/// on every request against the cached expiry time. Keyed by the token's hash, never its secret.
+/// on every request against the cached expiry time. Keyed by the token's SHA-256 digest, never its secret.
 final class TokenCache: Sendable {
     private struct Entry {
         let user: User
@@ -15,25 +15,25 @@ final class TokenCache: Sendable {
     /// Beyond this many entries the cache starts again empty (a server has a few thousand users' tokens).
     static let capacity = 50_000
     let revalidation: Duration
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[[UInt8]: Entry]>([:])
 
     init(revalidation: Duration = .seconds(1)) {
         self.revalidation = revalidation
     }
 
-    func lookup(hash: String) -> (User, TokenRecord)? {
+    func lookup(digest: [UInt8]) -> (User, TokenRecord)? {
         let now = ContinuousClock.now
         return entries.withLock { entries in
-            guard let entry = entries[hash], now - entry.readAt < revalidation else { return nil }
+            guard let entry = entries[digest], now - entry.readAt < revalidation else { return nil }
             return (entry.user, entry.token)
         }
     }
 
-    func remember(hash: String, user: User, token: TokenRecord) {
+    func remember(digest: [UInt8], user: User, token: TokenRecord) {
         let entry = Entry(user: user, token: token, readAt: .now)
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[hash] = entry
+            entries[digest] = entry
         }
     }
 

@@ -40,10 +40,12 @@ struct DemoCommand: AsyncParsableCommand {
             ) { [server] port in
                 var text = "\nGradeBench demo is running at http://\(server.host):\(port)\n"
                 text +=
-                    "Database: \(db) (SQLite), \(schools.count) synthetic schools, \(collections.count) collections, \(submitted) submissions.\n"
+                    "Database: \(db) (SQLite), \(schools.count) synthetic schools, \(collections.count) collections, \(submitted) submissions, each collection published.\n"
                 text += "Demo API tokens (valid 7 days):\n"
                 for (role, token) in tokens { text += "  \(role.padding(toLength: 30, withPad: " ", startingAt: 0)) \(token)\n" }
                 text += "Try: curl -H 'Authorization: Bearer \(tokens[0].1)' http://\(server.host):\(port)/v1/me\n"
+                text += "     curl -H 'Authorization: Bearer \(tokens[3].1)' "
+                text += "'http://\(server.host):\(port)/v1/schools/\(demoSchool.urn)/comparison?collection=\(collections[0].id)&group=all'\n"
                 text += "Stop with Ctrl-C.\n"
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
@@ -79,13 +81,22 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         var tokens: [(String, String)] = []
+        var users: [Role: User] = [:]
         for (name, role, urn) in [
             ("demo-operator", Role.operator, URN?.none), ("demo-dpo", .dpo, nil),
             ("demo-admin", .schoolAdmin, demoSchool.urn), ("demo-leader", .leader, demoSchool.urn),
         ] {
             let user = try await store.createUser(name: name, role: role, school: urn, passwordHash: nil, actor: "cli")
+            users[role] = user
             let issued = try await store.issueToken(userID: user.id, label: "demo", lifetime: .seconds(7 * 86_400), actor: "cli")
             tokens.append(("\(role.rawValue)\(urn.map { " (school \($0))" } ?? "")", issued.secret))
+        }
+        // The demo DPO approves the policy and the operator publishes each collection, so that a leader's comparison
+        // and the benchmarks answer at once (a real deployment publishes when a collection's window closes).
+        _ = try await store.approvePolicy(hash: policies.hash, userID: users[.dpo]!.id, actor: "demo-dpo")
+        let publication = PublicationService(store: store, policies: policies)
+        for collection in collections {
+            _ = try await publication.publish(collectionID: collection.id, actor: "demo-operator", userID: users[.operator]!.id)
         }
         return (tokens, submitted)
     }

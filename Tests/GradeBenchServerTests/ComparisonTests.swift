@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import GradeBenchCore
 import GradeBenchServer
@@ -90,21 +91,7 @@ struct ComparisonTests {
 
     /// Gives every school consent, submits its demo file (school A's with `extraForA` appended), publishes.
     static func publish(_ app: TestApp, extraForA: String = "") async throws {
-        let service = SubmissionService(store: app.store, keys: TestApp.keys)
-        for (index, school) in schools.enumerated() {
-            if try await app.store.school(school) == nil {
-                try await app.store.registerSchool(
-                    School(urn: school, name: "Synthetic \(school)", region: index % 2 == 0 ? "London" : "North West", type: "academy",
-                           phase: "secondary"), actor: "test")
-            }
-            _ = try await app.store.recordConsent(
-                school: school, action: .grant, scope: .collection("ks4-t"), textHash: app.policies.consent.textHash, reason: nil,
-                userID: nil, actor: "test")
-            var body = try Data(contentsOf: PublicationTests.demo.appendingPathComponent("ks4-2026").appendingPathComponent(demoFiles[index % 2]))
-            if index == 0 { body += Data(extraForA.utf8) }
-            _ = try await service.submit(body: Array(body), collectionID: "ks4-t", school: school, idempotencyKey: nil, actor: "test", userID: nil, now: 0)
-        }
-        _ = try await app.store.approvePolicy(hash: app.policies.hash, userID: app.users[.dpo]!.id, actor: "test")
+        try await PublicationTests.prepare(app, schools: schools, files: demoFiles, extraForFirst: extraForA)
         _ = try await PublicationService(store: app.store, policies: app.policies).publish(collectionID: "ks4-t", actor: "test", userID: nil)
     }
 
@@ -241,6 +228,28 @@ struct ComparisonTests {
                 #expect(events.map(\.action) == ["comparison.export"])
                 let viaQuery = try await Self.get(client, "/v1/schools/\(TestApp.schoolA)/comparison?collection=ks4-t&group=all&format=csv", token: token)
                 #expect(viaQuery.body == csv.body)
+            }
+        }
+    }
+
+    /// A client that accepts gzip gets the same body compressed; one that does not (or refuses it with q=0) gets it plain.
+    @Test func gzipForClientsThatAcceptIt() async throws {
+        try await TestApp.with { app in
+            try await Self.publish(app)
+            let token = try await app.token(.leader)
+            try await app.application().test(.router) { client in
+                let uri = "/v1/schools/\(TestApp.schoolA)/comparison?collection=ks4-t"
+                let plain = try await Self.get(client, uri, token: token)
+                #expect(plain.headers[.contentEncoding] == nil && plain.headers[.vary] == "Accept-Encoding")
+                var headers = HTTPFields.bearer(token)
+                headers[.acceptEncoding] = "br;q=1.0, gzip;q=0.8"
+                let compressed = try await client.execute(uri: uri, method: .get, headers: headers)
+                #expect(compressed.headers[.contentEncoding] == "gzip")
+                #expect(compressed.body.readableBytes * 4 < plain.body.readableBytes)
+                var body = compressed.body
+                #expect(try body.decompress(with: .gzip()) == plain.body)
+                headers[.acceptEncoding] = "gzip;q=0"
+                #expect(try await client.execute(uri: uri, method: .get, headers: headers).headers[.contentEncoding] == nil)
             }
         }
     }

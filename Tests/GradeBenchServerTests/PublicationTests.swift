@@ -13,11 +13,12 @@ import Testing
 struct PublicationTests {
     static let demo = TestApp.repositoryRoot.appendingPathComponent("fixtures/demo")
 
-    /// Gives each school consent and submits its committed demo KS4 file (school A and B use the files of the first
-    /// two demo schools), and has the DPO approve the running policy.
-    static func prepare(_ app: TestApp, schools: [URN]) async throws {
+    /// Gives each school consent and submits a committed demo KS4 file (school i the i-th of `files`, cycling; by
+    /// default every demo file in order), with `extraForFirst` appended to the first school's, and has the DPO approve
+    /// the running policy. New schools alternate London and North West.
+    static func prepare(_ app: TestApp, schools: [URN], files: [String]? = nil, extraForFirst: String = "") async throws {
         let service = SubmissionService(store: app.store, keys: TestApp.keys)
-        let files = try FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("ks4-2026").path).sorted()
+        let files = try files ?? FileManager.default.contentsOfDirectory(atPath: demo.appendingPathComponent("ks4-2026").path).sorted()
         for (index, school) in schools.enumerated() {
             if try await app.store.school(school) == nil {
                 try await app.store.registerSchool(
@@ -27,7 +28,8 @@ struct PublicationTests {
             _ = try await app.store.recordConsent(
                 school: school, action: .grant, scope: .collection("ks4-t"), textHash: app.policies.consent.textHash, reason: nil,
                 userID: nil, actor: "test")
-            let body = try Data(contentsOf: demo.appendingPathComponent("ks4-2026").appendingPathComponent(files[index % files.count]))
+            var body = try Data(contentsOf: demo.appendingPathComponent("ks4-2026").appendingPathComponent(files[index % files.count]))
+            if index == 0 { body += Data(extraForFirst.utf8) }
             _ = try await service.submit(
                 body: Array(body), collectionID: "ks4-t", school: school, idempotencyKey: nil, actor: "test", userID: nil, now: 0)
         }

@@ -25,7 +25,7 @@ final class BenchmarkService: Sendable {
     }
 
     /// `reader`: the caller's school (`nil` for the DPO), which must have contributed to the snapshot.
-    func benchmarks(collection: String, family: String?, group: String?, format: ResponseFormat, reader: URN?) async throws -> ByteBuffer {
+    func benchmarks(collection: String, family: String?, group: String?, format: ResponseFormat, reader: URN?) async throws -> CachedBody {
         let pupilGroup = try group.map(ComparisonService.pupilGroup) ?? .all
         let key = Key(collection: collection, family: family ?? "all", group: pupilGroup.description, format: format)
         guard let snapshot = try await snapshots.latest(collection) else {
@@ -45,7 +45,6 @@ final class BenchmarkService: Sendable {
         case .json: body = try JSON.buffer(BenchmarksView(table, collection: collection, snapshot: snapshot, catalogue: catalogue))
         case .csv: body = ByteBuffer(string: BenchmarksView.csv(table, collection: collection, snapshot: snapshot, catalogue: catalogue))
         }
-        cache.remember(key, basis: id, body: body)
-        return body
+        return cache.remember(key, basis: id, body: body)
     }
 }

@@ -1,13 +1,14 @@
 import GradeBenchCore
 import GradeBenchStore
 import Hummingbird
+import HummingbirdCore
 
 /// The response formats of the read API: JSON, or CSV for spreadsheets (`?format=csv` or `Accept: text/csv`).
 enum ResponseFormat: String, Sendable, Hashable {
     case json, csv
 
-    init(_ request: Request) throws {
-        if let text = request.uri.queryParameters["format"] {
+    init(_ request: Request, query: FlatDictionary<Substring, Substring>) throws {
+        if let text = query["format"] {
             guard let format = ResponseFormat(rawValue: String(text)) else {
                 throw APIError.badRequest(code: "unknown_format", "The format parameter must be json or csv.")
             }
@@ -61,7 +62,7 @@ final class ComparisonService: Sendable {
     }
 
     /// The school's comparison for a collection, against `family` (default all schools), for one pupil group or all.
-    func comparison(school: URN, collection: String, family: String?, group: String?, format: ResponseFormat) async throws -> ByteBuffer {
+    func comparison(school: URN, collection: String, family: String?, group: String?, format: ResponseFormat) async throws -> CachedBody {
         let pupilGroup = try group.map(Self.pupilGroup)
         let key = Key(school: school, collection: collection, family: family ?? "all", group: pupilGroup?.description, format: format)
         if let body = cache.fresh(key) { return body }
@@ -90,8 +91,7 @@ final class ComparisonService: Sendable {
         case .json: body = try JSON.buffer(ComparisonView(comparison, basis: basis, group: pupilGroup))
         case .csv: body = ByteBuffer(string: ComparisonCSV.render(comparison, basis: basis))
         }
-        cache.remember(key, basis: Basis(snapshot: snapshotID, submission: submissionID), body: body)
-        return body
+        return cache.remember(key, basis: Basis(snapshot: snapshotID, submission: submissionID), body: body)
     }
 
     /// 404: the collection does not exist, or has no snapshot yet.

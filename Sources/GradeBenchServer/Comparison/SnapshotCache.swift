@@ -28,6 +28,9 @@ final class SnapshotCache: Sendable {
     let store: Store
     let revalidation: Duration
     private let loaded = Mutex<[String: LoadedSnapshot]>([:])
+    /// Loads in progress, one per snapshot id: concurrent first requests wait for the same decode rather than each
+    /// decoding the snapshot (64 connections arriving at once would hold 64 copies).
+    private let loading = Mutex<[Int64: Task<LoadedSnapshot, any Error>]>([:])
     /// When each collection's latest snapshot id was last read (`latest(_:)`).
     private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
 
@@ -51,6 +54,17 @@ final class SnapshotCache: Sendable {
     /// The snapshot `id` of `collection`, decoded on first use.
     func snapshot(_ id: Int64, collection: String) async throws -> LoadedSnapshot {
         if let hit = loaded.withLock({ $0[collection] }), hit.id == id { return hit }
+        let task = loading.withLock { loading in
+            if let running = loading[id] { return running }
+            let task = Task { try await self.load(id, collection: collection) }
+            loading[id] = task
+            return task
+        }
+        defer { _ = loading.withLock { $0.removeValue(forKey: id) } }
+        return try await task.value
+    }
+
+    private func load(_ id: Int64, collection: String) async throws -> LoadedSnapshot {
         guard let record = try await store.snapshot(id: id), record.collectionID == collection else {
             throw APIError.notFound("No snapshot with that id exists.")
         }

@@ -10,8 +10,9 @@ extension APIRouter {
     func addPupilRoutes(keys: ServerKeys, catalogue: SubjectCatalogue = .standard) {
         add(.get, "/v1/schools/:urn/pupils", access: .school(roles: .leader, .schoolAdmin)) { [store] request, context, caller in
             guard let urn = context.parameters.get("urn").flatMap(URN.init) else { throw APIError.notFound() }
-            let collectionID = try Self.requiredParameter("collection", of: request)
-            let format = try ResponseFormat(request)
+            let query = request.uri.queryParameters
+            let collectionID = try Self.requiredParameter("collection", in: query)
+            let format = try ResponseFormat(request, query: query)
             guard let collection = try await store.collection(collectionID) else {
                 throw APIError.notFound("No collection '\(collectionID.prefix(64))' exists.")
             }
