@@ -88,9 +88,24 @@ extension Store {
     public func tokenOwner(secret: String) async throws -> (User, TokenRecord)? {
         guard APIToken.isWellFormed(secret) else { return nil }
         let digest = Array(SHA256.hash(data: Array(secret.utf8)))
-        if let cached = tokenCache.lookup(digest: digest) { return cached }
-        let hash = digest.hexString
-        let found = try await read { session -> (User, TokenRecord)? in
+        if let (owner, refresh) = tokenCache.lookup(digest: digest) {
+            if refresh {
+                // Re-read in the background; this request is answered from the cache (`Freshness`).
+                Task { [self] in
+                    do { tokenCache.remember(digest: digest, owner: try await readTokenOwner(hash: digest.hexString)) } catch {
+                        tokenCache.forget(digest: digest)
+                    }
+                }
+            }
+            return owner
+        }
+        let found = try await readTokenOwner(hash: digest.hexString)
+        tokenCache.remember(digest: digest, owner: found)
+        return found
+    }
+
+    private func readTokenOwner(hash: String) async throws -> (User, TokenRecord)? {
+        try await read { session -> (User, TokenRecord)? in
             guard
                 let row = try await session.query(
                     """
@@ -108,8 +123,6 @@ extension Store {
             )
             return (user, token)
         }
-        if let (user, token) = found { tokenCache.remember(digest: digest, user: user, token: token) }
-        return found
     }
 
     public func tokens(userID: Int64) async throws -> [TokenRecord] {

@@ -47,7 +47,7 @@ final class ComparisonService: Sendable {
         let group: String?
         let format: ResponseFormat
     }
-    private struct Basis: Equatable {
+    private struct Basis: Equatable, Sendable {
         let snapshot: Int64?
         let submission: Int64?
     }
@@ -65,7 +65,13 @@ final class ComparisonService: Sendable {
     func comparison(school: URN, collection: String, family: String?, group: String?, format: ResponseFormat) async throws -> CachedBody {
         let pupilGroup = try group.map(Self.pupilGroup)
         let key = Key(school: school, collection: collection, family: family ?? "all", group: pupilGroup?.description, format: format)
-        if let body = cache.fresh(key) { return body }
+        let store = self.store
+        if let body = cache.body(key, basis: {
+            let (snapshot, submission) = try await store.comparisonBasis(school: school, collectionID: collection)
+            return Basis(snapshot: snapshot, submission: submission)
+        }) {
+            return body
+        }
         let (snapshotID, submissionID) = try await store.comparisonBasis(school: school, collectionID: collection)
         if let body = cache.revalidated(key, basis: Basis(snapshot: snapshotID, submission: submissionID)) { return body }
         guard let snapshotID else { throw try await Self.noSnapshot(collection, store: store) }

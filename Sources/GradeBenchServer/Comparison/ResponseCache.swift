@@ -1,5 +1,6 @@
 import CompressNIO
 import GradeBenchCore
+import GradeBenchStore
 import Hummingbird
 import Synchronization
 
@@ -44,32 +45,56 @@ struct CachedBody: Sendable {
 }
 
 /// Computed response bodies kept while what they were computed from (their `Basis`: snapshot and submission ids)
-/// is unchanged. A body younger than `revalidation` is served as it is; an older one is served again only after the
-/// caller has re-read its basis (one cheap query) and found it the same.
+/// is unchanged, re-checked as `Freshness` says: in use, in the background every `revalidation`; unused for longer,
+/// before it is served again.
 final class ResponseCache<Key: Hashable & Sendable, Basis: Equatable & Sendable>: Sendable {
     private struct Entry {
         let basis: Basis
         let body: CachedBody
         var checkedAt: ContinuousClock.Instant
+        var refreshing = false
     }
 
     /// Beyond this many bodies the cache starts again empty.
     let capacity: Int
-    let revalidation: Duration
+    let freshness: Freshness
     private let entries = Mutex<[Key: Entry]>([:])
 
     init(revalidation: Duration, capacity: Int = 20_000) {
-        self.revalidation = revalidation
+        freshness = Freshness(revalidation: revalidation)
         self.capacity = capacity
     }
 
-    /// A body checked within `revalidation`.
-    func fresh(_ key: Key) -> CachedBody? {
+    /// The body to serve without waiting, if there is one; when it is due a re-check, `basis` is read in the
+    /// background and the body kept (if unchanged) or dropped.
+    func body(_ key: Key, basis: @escaping @Sendable () async throws -> Basis) -> CachedBody? {
         let now = ContinuousClock.now
-        return entries.withLock { entries in
-            guard let entry = entries[key], now - entry.checkedAt < revalidation else { return nil }
-            return entry.body
+        let (body, refresh) = entries.withLock { entries -> (CachedBody?, Bool) in
+            guard var entry = entries[key] else { return (nil, false) }
+            switch freshness.verdict(checkedAt: entry.checkedAt, refreshing: &entry.refreshing, now: now) {
+            case .fresh: return (entry.body, false)
+            case .refresh:
+                entries[key] = entry
+                return (entry.body, true)
+            case .expired: return (nil, false)
+            }
         }
+        if refresh {
+            Task {
+                let current = try? await basis()
+                self.entries.withLock { entries in
+                    guard var entry = entries[key] else { return }
+                    if let current, current == entry.basis {
+                        entry.checkedAt = .now
+                        entry.refreshing = false
+                        entries[key] = entry
+                    } else {
+                        entries[key] = nil
+                    }
+                }
+            }
+        }
+        return body
     }
 
     /// The body, if it was computed from `basis`, marked checked now.
@@ -78,6 +103,7 @@ final class ResponseCache<Key: Hashable & Sendable, Basis: Equatable & Sendable>
         return entries.withLock { entries in
             guard var entry = entries[key], entry.basis == basis else { return nil }
             entry.checkedAt = now
+            entry.refreshing = false
             entries[key] = entry
             return entry.body
         }

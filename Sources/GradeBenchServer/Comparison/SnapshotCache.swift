@@ -26,28 +26,43 @@ struct LoadedSnapshot: Sendable {
 /// immutable, so a snapshot id always means the same content.
 final class SnapshotCache: Sendable {
     let store: Store
-    let revalidation: Duration
+    let freshness: Freshness
     private let loaded = Mutex<[String: LoadedSnapshot]>([:])
     /// Loads in progress, one per snapshot id: concurrent first requests wait for the same decode rather than each
     /// decoding the snapshot (64 connections arriving at once would hold 64 copies).
     private let loading = Mutex<[Int64: Task<LoadedSnapshot, any Error>]>([:])
-    /// When each collection's latest snapshot id was last read (`latest(_:)`).
-    private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// When each collection's latest snapshot id was last read (`latest(_:)`), and whether a re-read is under way.
+    private let checked = Mutex<[String: (at: ContinuousClock.Instant, refreshing: Bool)]>([:])
 
-    init(store: Store, revalidation: Duration = .seconds(1)) {
+    init(store: Store, freshness: Freshness = Freshness()) {
         self.store = store
-        self.revalidation = revalidation
+        self.freshness = freshness
     }
 
-    /// The collection's latest snapshot (`nil`: none yet), its id re-read at most once per `revalidation`.
+    /// The collection's latest snapshot (`nil`: none yet), its id re-read as `Freshness` says.
     func latest(_ collection: String) async throws -> LoadedSnapshot? {
         let now = ContinuousClock.now
-        if let at = checked.withLock({ $0[collection] }), now - at < revalidation, let hit = loaded.withLock({ $0[collection] }) {
+        let verdict = checked.withLock { checked -> Freshness.Verdict in
+            guard var entry = checked[collection] else { return .expired }
+            let verdict = freshness.verdict(checkedAt: entry.at, refreshing: &entry.refreshing, now: now)
+            checked[collection] = entry
+            return verdict
+        }
+        if verdict != .expired, let hit = loaded.withLock({ $0[collection] }) {
+            if verdict == .refresh {
+                Task { [store] in
+                    let id = try? await store.latestSnapshotID(collectionID: collection)
+                    self.checked.withLock { checked in
+                        // Unchanged: checked now. A newer snapshot (or a failed read): the next request reads it first.
+                        if let id, id == hit.id { checked[collection] = (.now, false) } else { checked[collection] = nil }
+                    }
+                }
+            }
             return hit
         }
         guard let id = try await store.latestSnapshotID(collectionID: collection) else { return nil }
         let snapshot = try await self.snapshot(id, collection: collection)
-        checked.withLock { $0[collection] = now }
+        checked.withLock { $0[collection] = (now, false) }
         return snapshot
     }
 
