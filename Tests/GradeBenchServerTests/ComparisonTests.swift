@@ -171,6 +171,18 @@ struct ComparisonTests {
                 }
 
                 #expect(checked >= 30, "published benchmark counts compared with the rows")
+
+                // Percentile rank by maths mean points among the twelve schools: six have school A's mean, six the other
+                // file's; a school's rank is the share of schools below it, ties counting half.
+                func meanMaths(_ rows: [Row]) -> Double {
+                    let graded = rows.filter { $0.subject == "MATH" && Self.gcse.contains($0.grade) }
+                    return Double(graded.compactMap { Int($0.grade) }.reduce(0, +)) / Double(graded.count)
+                }
+                let (ownMean, otherMean) = (meanMaths(a), meanMaths(b))
+                let below = ownMean > otherMean ? 6 : 0
+                let expectedRank = ownMean == otherMean ? 50 : Int((100 * (Double(below) + 3) / 12).rounded())
+                #expect(comparison.subject("MATH", "all")?.percentileRank == expectedRank)
+                #expect(comparison.subject("MATH", "pp=Y")?.percentileRank == nil)
                 // English and maths 4+: pupils with maths and English language or literature at grade 4 or above.
                 let pupils = Dictionary(grouping: a, by: \.pupil)
                 let achieved = pupils.values.filter { results in
