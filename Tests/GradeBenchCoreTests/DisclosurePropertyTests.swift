@@ -141,6 +141,9 @@ struct DisclosurePropertyTests {
                 if case .value = grade.count { #expect(safe(column), "\(key) grade \(grade.code)") }
             }
             #expect(table.grades.filter { $0.count == .suppressed }.count != 1, "\(key): a lone suppressed count")
+            // Cumulative percentages rise to exactly 100 at the lowest grade, never above it.
+            #expect(table.grades.last?.cumulativePercent == .value(100), "\(key): at or above the lowest grade")
+            #expect(table.grades.allSatisfy { ($0.cumulativePercent.value ?? 0) <= 100 }, "\(key): above 100 %")
         }
         // No relation leaves exactly one suppressed cell (group less complement, region less the others), unless it is
         // of a distribution with no pupils at all (raw entries 0: its zeros disclose nobody).

@@ -88,10 +88,14 @@ public struct DisclosureControl: Sendable {
             let above = published[...index]
             let below = published[(index + 1)...]
             let cumulative: Published<Double>
-            if above.allSatisfy({ $0 != nil }) {
-                cumulative = .value(percent(above.reduce(0) { $0 + $1! }))
+            if index == grades.count - 1 {
+                // At or above the lowest grade is every entry: 100 by definition (DESIGN.md), even where the rounded
+                // counts add up to a little more or less than the rounded entries.
+                cumulative = .value(100)
+            } else if above.allSatisfy({ $0 != nil }) {
+                cumulative = .value(min(100, percent(above.reduce(0) { $0 + $1! })))
             } else if below.allSatisfy({ $0 != nil }) {
-                cumulative = .value(percent(entries - below.reduce(0) { $0 + $1! }))
+                cumulative = .value(max(0, percent(entries - below.reduce(0) { $0 + $1! })))
             } else {
                 cumulative = .suppressed
             }
