@@ -73,7 +73,7 @@ struct BenchmarksTests {
                 // CSV, as a spreadsheet opens it; audited.
                 let csv = try await ComparisonTests.get(client, "\(uri)?format=csv", token: leader)
                 #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
-                let lines = String(buffer: csv.body).split(separator: "\n").map(String.init)
+                let lines = ComparisonTests.csvLines(csv)
                 #expect(lines[0] == "collection,snapshot,family,group,kind,code,name,figure,grade,value")
                 let entries = try #require(lines.first { $0.contains(",subject,MATH,Mathematics,entries,,") })
                 if case .value(let count) = maths.entries { #expect(entries.hasSuffix(",\(count)")) }

@@ -232,7 +232,7 @@ struct ComparisonTests {
                 #expect(csv.status == .ok)
                 #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
                 #expect(csv.headers[.contentDisposition]?.contains("comparison-\(TestApp.schoolA)-ks4-t.csv") == true)
-                let lines = String(buffer: csv.body).split(separator: "\n").map(String.init)
+                let lines = Self.csvLines(csv)
                 #expect(lines[0] == "school,collection,snapshot,family,kind,code,name,group,figure,grade,own,benchmark,difference")
                 #expect(lines.contains { $0.hasSuffix(",subject,LATIN,Latin,all,entries,,12,c,z") })
                 #expect(lines.contains { $0.hasSuffix(",subject,LATIN,Latin,all,count,4,4,c,z") })
@@ -264,6 +264,13 @@ struct ComparisonTests {
                 #expect(try await client.execute(uri: uri, method: .get, headers: headers).headers[.contentEncoding] == nil)
             }
         }
+    }
+
+    /// A CSV download's lines, after checking it starts with the UTF-8 byte-order mark spreadsheets look for.
+    static func csvLines(_ response: TestResponse) -> [String] {
+        let bytes = Array(response.body.readableBytesView)
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]), "a UTF-8 byte-order mark")
+        return String(decoding: bytes.dropFirst(3), as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
     static func errorCode(_ response: TestResponse) -> String? {

@@ -50,7 +50,7 @@ struct PupilViewTests {
                 // CSV: one row per pupil, a column per subject.
                 let csv = try await ComparisonTests.get(
                     client, "/v1/schools/\(TestApp.schoolA)/pupils?collection=ks4-t", token: leader, accept: "text/csv")
-                let lines = String(buffer: csv.body).split(separator: "\n")
+                let lines = ComparisonTests.csvLines(csv)
                 #expect(lines.count == byPupil.count + 1)
                 #expect(lines[0].hasPrefix("pupil,pp,fsm,send,gender,eal,") && lines[0].hasSuffix(",attainment8,english-maths-4,english-maths-5"))
             }

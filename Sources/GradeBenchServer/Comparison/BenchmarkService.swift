@@ -43,7 +43,7 @@ final class BenchmarkService: Sendable {
         let body: ByteBuffer
         switch format {
         case .json: body = try JSON.buffer(BenchmarksView(table, collection: collection, snapshot: snapshot, catalogue: catalogue))
-        case .csv: body = ByteBuffer(string: BenchmarksView.csv(table, collection: collection, snapshot: snapshot, catalogue: catalogue))
+        case .csv: body = ResponseFormat.csvBody(BenchmarksView.csv(table, collection: collection, snapshot: snapshot, catalogue: catalogue))
         }
         return cache.remember(key, basis: id, body: body)
     }

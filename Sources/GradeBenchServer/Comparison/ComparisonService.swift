@@ -21,6 +21,9 @@ enum ResponseFormat: String, Sendable, Hashable {
     }
 
     var contentType: String { self == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8" }
+
+    /// A CSV download's bytes: UTF-8 with a byte-order mark, so that spreadsheets open names such as "A*–G" as written.
+    static func csvBody(_ text: String) -> ByteBuffer { ByteBuffer(string: "\u{FEFF}" + text) }
 }
 
 /// What a comparison was computed from.
@@ -95,7 +98,7 @@ final class ComparisonService: Sendable {
         let body: ByteBuffer
         switch format {
         case .json: body = try JSON.buffer(ComparisonView(comparison, basis: basis, group: pupilGroup))
-        case .csv: body = ByteBuffer(string: ComparisonCSV.render(comparison, basis: basis))
+        case .csv: body = ResponseFormat.csvBody(ComparisonCSV.render(comparison, basis: basis))
         }
         return cache.remember(key, basis: Basis(snapshot: snapshotID, submission: submissionID), body: body)
     }

@@ -40,7 +40,7 @@ extension APIRouter {
             switch format {
             case .json: body = try JSON.buffer(PupilsView(school: urn, collection: collectionID, submission: submission, pupils: pupils))
             case .csv:
-                body = ByteBuffer(string: PupilsView.csv(pupils, keyStage: collection.keyStage))
+                body = ResponseFormat.csvBody(PupilsView.csv(pupils, keyStage: collection.keyStage))
                 headers[.contentDisposition] = "attachment; filename=\"pupils-\(urn.rawValue)-\(Self.fileSafe(collectionID)).csv\""
             }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
