@@ -53,28 +53,43 @@ final class ResponseCache<Key: Hashable & Sendable, Basis: Equatable & Sendable>
         let body: CachedBody
         var checkedAt: ContinuousClock.Instant
         var refreshing = false
+
+        var bytes: Int { body.plain.readableBytes + body.gzip.readableBytes }
     }
 
-    /// Beyond this many bodies the cache starts again empty.
-    let capacity: Int
-    let freshness: Freshness
-    private let entries = Mutex<[Key: Entry]>([:])
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        /// The bodies' bytes, plain and compressed.
+        var bytes = 0
 
-    init(revalidation: Duration, capacity: Int = 20_000) {
+        mutating func set(_ key: Key, _ entry: Entry?) {
+            bytes -= entries[key]?.bytes ?? 0
+            bytes += entry?.bytes ?? 0
+            entries[key] = entry
+        }
+    }
+
+    /// When the bodies would take more than this many bytes, the cache starts again empty (the bodies of every
+    /// school's every-group comparison, national scale, are ~0.9 GB; the ones in use are a fraction of that).
+    let budget: Int
+    let freshness: Freshness
+    private let state = Mutex(State())
+
+    init(revalidation: Duration, budget: Int = 256 << 20) {
         freshness = Freshness(revalidation: revalidation)
-        self.capacity = capacity
+        self.budget = budget
     }
 
     /// The body to serve without waiting, if there is one; when it is due a re-check, `basis` is read in the
     /// background and the body kept (if unchanged) or dropped.
     func body(_ key: Key, basis: @escaping @Sendable () async throws -> Basis) -> CachedBody? {
         let now = ContinuousClock.now
-        let (body, refresh) = entries.withLock { entries -> (CachedBody?, Bool) in
-            guard var entry = entries[key] else { return (nil, false) }
+        let (body, refresh) = state.withLock { state -> (CachedBody?, Bool) in
+            guard var entry = state.entries[key] else { return (nil, false) }
             switch freshness.verdict(checkedAt: entry.checkedAt, refreshing: &entry.refreshing, now: now) {
             case .fresh: return (entry.body, false)
             case .refresh:
-                entries[key] = entry
+                state.entries[key] = entry
                 return (entry.body, true)
             case .expired: return (nil, false)
             }
@@ -82,14 +97,14 @@ final class ResponseCache<Key: Hashable & Sendable, Basis: Equatable & Sendable>
         if refresh {
             Task {
                 let current = try? await basis()
-                self.entries.withLock { entries in
-                    guard var entry = entries[key] else { return }
+                self.state.withLock { state in
+                    guard var entry = state.entries[key] else { return }
                     if let current, current == entry.basis {
                         entry.checkedAt = .now
                         entry.refreshing = false
-                        entries[key] = entry
+                        state.entries[key] = entry
                     } else {
-                        entries[key] = nil
+                        state.set(key, nil)
                     }
                 }
             }
@@ -100,11 +115,11 @@ final class ResponseCache<Key: Hashable & Sendable, Basis: Equatable & Sendable>
     /// The body, if it was computed from `basis`, marked checked now.
     func revalidated(_ key: Key, basis: Basis) -> CachedBody? {
         let now = ContinuousClock.now
-        return entries.withLock { entries in
-            guard var entry = entries[key], entry.basis == basis else { return nil }
+        return state.withLock { state in
+            guard var entry = state.entries[key], entry.basis == basis else { return nil }
             entry.checkedAt = now
             entry.refreshing = false
-            entries[key] = entry
+            state.entries[key] = entry
             return entry.body
         }
     }
@@ -113,10 +128,13 @@ final class ResponseCache<Key: Hashable & Sendable, Basis: Equatable & Sendable>
     func remember(_ key: Key, basis: Basis, body plain: ByteBuffer) -> CachedBody {
         let body = CachedBody(plain)
         let entry = Entry(basis: basis, body: body, checkedAt: .now)
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = entry
+        state.withLock { state in
+            if state.bytes + entry.bytes > budget { state = State() }
+            state.set(key, entry)
         }
         return body
     }
+
+    /// The bodies' bytes now (for tests).
+    var bytes: Int { state.withLock { $0.bytes } }
 }
