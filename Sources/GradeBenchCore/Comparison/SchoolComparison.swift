@@ -67,6 +67,8 @@ public struct SubjectComparison: Sendable {
     public let own: OwnDistribution
     /// `nil`: the snapshot has no table for this subject, family and group (GSS `x`, not available).
     public let benchmark: PublishedDistribution?
+    /// The benchmark's figures at each of the scale's grades (`own.grades` order; `nil` where it has none).
+    public let benchmarkGrades: [PublishedGrade?]
     /// Percentage points, own minus benchmark, at each of the scale's grades (`own.grades` order).
     public let percentDifference: [Published<Double>?]
     public let cumulativePercentDifference: [Published<Double>?]
@@ -86,17 +88,16 @@ public struct SubjectComparison: Sendable {
         self.percentileRank = percentileRank
         self.schoolDistribution = schoolDistribution
         let published = Dictionary((benchmark?.grades ?? []).map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        let benchmarkGrades = own.grades.map { published[$0] }
+        self.benchmarkGrades = benchmarkGrades
         percentDifference = own.grades.indices.map { index in
-            SchoolComparison.difference(own.percent?[index], published[own.grades[index]]?.percent, decimals: 1)
+            SchoolComparison.difference(own.percent?[index], benchmarkGrades[index]?.percent, decimals: 1)
         }
         cumulativePercentDifference = own.grades.indices.map { index in
-            SchoolComparison.difference(own.cumulativePercent?[index], published[own.grades[index]]?.cumulativePercent, decimals: 1)
+            SchoolComparison.difference(own.cumulativePercent?[index], benchmarkGrades[index]?.cumulativePercent, decimals: 1)
         }
         meanPointsDifference = SchoolComparison.difference(own.meanPoints, benchmark?.meanPoints ?? nil, decimals: 2)
     }
-
-    /// The benchmark's figures at one of the scale's grades (`nil` where the snapshot has none).
-    public func benchmarkGrade(_ code: String) -> PublishedGrade? { benchmark?.grades.first { $0.code == code } }
 }
 
 /// A headline measure's benchmark as published: the value (percentage achieving, or the mean), and for a proportion

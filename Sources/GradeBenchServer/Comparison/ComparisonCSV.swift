@@ -24,7 +24,7 @@ enum ComparisonCSV {
             row("subject", code, name, own.group, "entries", "", String(own.entries), symbol(published?.entries), "z")
             row("subject", code, name, own.group, "non_grades", "", String(own.nonGrades), "z", "z")
             for (index, grade) in own.grades.enumerated() {
-                let bench = subject.benchmarkGrade(grade)
+                let bench = subject.benchmarkGrades[index]
                 row("subject", code, name, own.group, "count", grade, String(own.counts[index]), symbol(bench?.count), "z")
                 row("subject", code, name, own.group, "percent", grade, number(own.percent?[index]), symbol(bench?.percent),
                     symbol(subject.percentDifference[index]))

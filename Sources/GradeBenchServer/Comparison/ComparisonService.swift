@@ -35,13 +35,12 @@ struct ComparisonBasis: Sendable {
 
 /// Serves schools' comparisons from what ingestion (the partial aggregate) and publication (the snapshot) computed,
 /// never scanning grade rows. A computed response is kept and served again while its basis (the collection's latest
-/// snapshot and the school's active submission) is unchanged: checked with one cheap query at most once per
-/// `revalidation` per response, so a new snapshot or a replaced submission shows within a second.
+/// snapshot and the school's active submission) is unchanged, re-checked with one cheap query as `Freshness` says, so
+/// a new snapshot or a replaced submission shows within two seconds.
 final class ComparisonService: Sendable {
     let store: Store
     let snapshots: SnapshotCache
     let catalogue: SubjectCatalogue
-    let revalidation: Duration
 
     private struct Key: Hashable {
         let school: URN
@@ -60,7 +59,6 @@ final class ComparisonService: Sendable {
         self.store = store
         self.snapshots = snapshots
         self.catalogue = catalogue
-        self.revalidation = revalidation
         cache = ResponseCache(revalidation: revalidation)
     }
 

@@ -113,7 +113,7 @@ struct ComparisonView: Encodable {
                     entries: own.entries, nonGrades: own.nonGrades, counts: own.counts, percent: own.percent,
                     cumulativePercent: own.cumulativePercent, meanPoints: own.meanPoints),
                 benchmark: row.benchmark.map { benchmark in
-                    let grades = own.grades.map { row.benchmarkGrade($0) }
+                    let grades = row.benchmarkGrades
                     return BenchmarkFigures(
                         entries: benchmark.entries, counts: grades.map { $0?.count }, percent: grades.map { $0?.percent },
                         cumulativePercent: grades.map { $0?.cumulativePercent }, meanPoints: benchmark.meanPoints)
