@@ -31,13 +31,16 @@ public struct SnapshotContent: Hashable, Sendable {
 
     /// One school's own percentile ranks.
     public func ranks(of school: URN) -> [PercentileRank] {
-        guard let position = contributors.firstIndex(of: school) else { return [] }
+        guard let position = contributorPosition(of: school) else { return [] }
         return rankLists.compactMap { list in
             Self.search(list.schools, position).map { PercentileRank(family: list.family, figure: list.figure, rank: list.ranks[$0]) }
         }
     }
 
-    private static func search(_ sorted: [Int], _ value: Int) -> Int? {
+    /// The school's place in `contributors` (`nil`: it did not contribute).
+    public func contributorPosition(of school: URN) -> Int? { Self.search(contributors, school) }
+
+    private static func search<T: Comparable>(_ sorted: [T], _ value: T) -> Int? {
         var (low, high) = (0, sorted.count)
         while low < high {
             let middle = (low + high) / 2

@@ -33,11 +33,7 @@ final class BenchmarkService: Sendable {
         }
         let id = snapshot.id
         // The DPO's and every contributor's bodies are the same.
-        if let reader, !snapshot.hasContributor(reader) {
-            throw APIError(
-                .forbidden, code: "not_a_contributor",
-                message: "Only schools that contributed to this collection's latest snapshot may read its benchmarks.")
-        }
+        if let reader { try snapshot.requireContributor(reader) }
         if let body = cache.revalidated(key, basis: id) { return body }
         let table = BenchmarkTable(snapshot.index, family: try ComparisonService.family(family, in: snapshot.index), group: pupilGroup)
         let body: ByteBuffer

@@ -77,11 +77,7 @@ final class ComparisonService: Sendable {
         if let body = cache.revalidated(key, basis: Basis(snapshot: snapshotID, submission: submissionID)) { return body }
         guard let snapshotID else { throw try await Self.noSnapshot(collection, store: store) }
         let snapshot = try await snapshots.snapshot(snapshotID, collection: collection)
-        guard snapshot.hasContributor(school) else {
-            throw APIError(
-                .forbidden, code: "not_a_contributor",
-                message: "Your school did not contribute to the latest snapshot of this collection, so its benchmarks are not open to it.")
-        }
+        try snapshot.requireContributor(school)
         guard let submissionID, let submission = try await store.submission(id: submissionID),
             let bytes = try await store.partialAggregate(submissionID: submissionID)
         else {

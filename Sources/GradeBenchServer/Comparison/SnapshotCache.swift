@@ -11,14 +11,15 @@ struct LoadedSnapshot: Sendable {
     let index: BenchmarkIndex
 
     /// Whether the school contributed to this snapshot (give-to-get: only contributors read its benchmarks).
-    func hasContributor(_ school: URN) -> Bool {
-        let contributors = index.content.contributors
-        var (low, high) = (0, contributors.count)
-        while low < high {
-            let middle = (low + high) / 2
-            if contributors[middle] < school { low = middle + 1 } else { high = middle }
+    func hasContributor(_ school: URN) -> Bool { index.content.contributorPosition(of: school) != nil }
+
+    /// 403 `not_a_contributor` unless the school contributed to this snapshot.
+    func requireContributor(_ school: URN) throws {
+        guard hasContributor(school) else {
+            throw APIError(
+                .forbidden, code: "not_a_contributor",
+                message: "Your school did not contribute to this collection's latest snapshot, so its benchmarks are not open to it.")
         }
-        return low < contributors.count && contributors[low] == school
     }
 }
 
