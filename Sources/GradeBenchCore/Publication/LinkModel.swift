@@ -170,23 +170,24 @@ struct LinkModel {
         return cell != entries && !unknown[entries] && !isDifference[distribution] ? 1 : 0
     }
 
-    /// The attacker's system over one component's unknown cells (`LinearBounds`): the simplex over it, and each
-    /// cell's variable.
+    /// The attacker's system over one component's unknown cells (`LinearBounds`): the simplex over it, each cell's
+    /// variable, and each of the component's relations' row.
     struct ComponentSystem {
         var bounds: LinearBounds
         let position: [Int: Int]
+        let row: [Int: Int]
     }
 
-    /// The system over `component`'s relations. `priced` published cells of those relations come last, as variables
-    /// held at their values: the simplex prices them without letting them move (`LinearBounds.reducedCosts`).
-    func componentSystem(_ component: [Int], unknown: [Bool], priced: [Int] = []) -> ComponentSystem {
-        let variables = component + priced
-        let position = Dictionary(uniqueKeysWithValues: variables.enumerated().map { ($1, $0) })
+    /// The system over `component`'s relations. With `pricingRows`, each row also gets a variable held at zero (after
+    /// the cells' variables), so that the simplex prices the rows (`rowPrices`).
+    func componentSystem(_ component: [Int], unknown: [Bool], pricingRows: Bool = false) -> ComponentSystem {
+        let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
         var rows: [[(variable: Int, coefficient: Double)]] = []
         var rightHandSide: [Double] = []
-        var seen: Set<Int> = []
+        var rowOf: [Int: Int] = [:]
         for cell in component {
-            for relation in relations(of: cell) where seen.insert(relation).inserted {
+            for relation in relations(of: cell) where rowOf[relation] == nil {
+                rowOf[relation] = rows.count
                 var row: [(variable: Int, coefficient: Double)] = []
                 var constant = 0.0
                 for term in terms(relation) {
@@ -198,10 +199,14 @@ struct LinkModel {
                 rightHandSide.append(constant)
             }
         }
-        let lower = component.map { lowerBound($0, unknown: unknown) } + priced.map { Double(values[$0]) }
-        guard let bounds = LinearBounds(rows: rows, rightHandSide: rightHandSide, lower: lower, fixed: priced.count)
+        var lower = component.map { lowerBound($0, unknown: unknown) }
+        if pricingRows {
+            for number in rows.indices { rows[number].append((component.count + number, 1)) }
+            lower += repeatElement(0, count: rows.count)
+        }
+        guard let bounds = LinearBounds(rows: rows, rightHandSide: rightHandSide, lower: lower, fixed: pricingRows ? rows.count : 0)
         else { preconditionFailure("the true values do not satisfy the tables' own relations") }
-        return ComponentSystem(bounds: bounds, position: position)
+        return ComponentSystem(bounds: bounds, position: position, row: rowOf)
     }
 
     /// The published cell to suppress so that `cell`'s too narrow interval widens.
@@ -212,15 +217,30 @@ struct LinkModel {
     /// not zero would move that end if it were unknown (it can go either way from its value). Failing that, a lower
     /// bound of one pupil that binds (a count suppressed inside a published distribution): the smallest such
     /// distribution's entries, whose withholding lowers the bound to zero.
+    ///
+    /// A published cell's reduced cost is its column's terms priced by the rows (each row's price is the reduced cost
+    /// of a variable held at zero in that row alone): the same as making each one a variable held at its value, with
+    /// a column per row rather than per published cell (hundreds) carried through every pivot.
     private func widening(_ cell: Int, in component: [Int], unknown: [Bool], publishable: (Int) -> Bool) -> Int? {
         var seen: Set<Int> = []
         let priced = linked(component).filter { publishable($0) && seen.insert($0).inserted }
-        let system = componentSystem(component, unknown: unknown, priced: priced)
+        let system = componentSystem(component, unknown: unknown, pricingRows: true)
         let (least, most) = system.bounds.reducedCosts(of: system.position[cell]!)
-        func binds(_ variable: Int) -> Bool { abs(least[variable]) > 1e-9 || (most.map { abs($0[variable]) > 1e-9 } ?? false) }
-        if let freed = smallest(priced.enumerated().filter { binds(component.count + $0.offset) }.map(\.element)) { return freed }
+        func price(_ published: Int, _ reduced: [Double]) -> Double {
+            var sum = 0.0
+            for term in termsOf(published) {
+                guard let row = system.row[termRelation[term]] else { continue }
+                sum += Double(termSign[term]) * reduced[component.count + row]
+            }
+            return sum
+        }
+        func binds(_ published: Int) -> Bool {
+            abs(price(published, least)) > 1e-9 || (most.map { abs(price(published, $0)) > 1e-9 } ?? false)
+        }
+        if let freed = smallest(priced.filter(binds)) { return freed }
+        func bindsAt(_ variable: Int) -> Bool { abs(least[variable]) > 1e-9 || (most.map { abs($0[variable]) > 1e-9 } ?? false) }
         return smallest(
-            component.enumerated().filter { binds($0.offset) && lowerBound($0.element, unknown: unknown) == 1 }
+            component.enumerated().filter { bindsAt($0.offset) && lowerBound($0.element, unknown: unknown) == 1 }
                 .map { entries(ofDistribution: distributionOf[$0.element]) }.filter(publishable))
     }
 
