@@ -68,6 +68,8 @@ struct PolicyTests {
         ("suppression.yaml", "school_threshold: 5", "school_threshold: five", "school_threshold", "must be a whole number"),
         ("suppression.yaml", "  base: 5", "  base: 0", "rounding.base", "must be at least 1 (found 0)"),
         ("suppression.yaml", "  p_percent: 10", "  p_percent: 150", "dominance.p_percent", "must be between 0 and 100 (found 150)"),
+        ("suppression.yaml", "  coalition_size: 2", "  coalition_size: 8", "dominance.coalition_size", "must be at most 7 (found 8)"),
+        ("suppression.yaml", "  coalition_size: 2", "  coalition_size: 0", "dominance.coalition_size", "must be at least 1 (found 0)"),
         (
             "suppression.yaml", "  enabled: true\n  # For every", "  enabled: yes please\n  # For every", "secondary_suppression.enabled",
             "must be true or false"

@@ -56,6 +56,14 @@ struct PolicyReader {
         return value
     }
 
+    func int(_ key: String, in range: ClosedRange<Int>) throws(PolicyError) -> Int {
+        let value = try int(key, atLeast: range.lowerBound)
+        guard value <= range.upperBound else {
+            throw failure(key, "must be at most \(range.upperBound) (found \(value))")
+        }
+        return value
+    }
+
     func number(_ key: String, in range: ClosedRange<Double>) throws(PolicyError) -> Double {
         let node = values[key]!
         guard let scalar = node.scalar, scalar.style == .plain, let value = node.float else {

@@ -36,7 +36,7 @@ public struct SuppressionPolicy: Codable, Hashable, Sendable {
             pupilThreshold: try root.int("pupil_threshold", atLeast: 1),
             schoolThreshold: try root.int("school_threshold", atLeast: 1),
             dominancePercent: try dominance.number("p_percent", in: 0...100),
-            dominanceCoalition: try dominance.int("coalition_size", atLeast: 1),
+            dominanceCoalition: try dominance.int("coalition_size", in: 1...CellStatistics.maximumCoalition),
             secondarySuppression: try secondary.bool("enabled"),
             minimumIntervalWidth: try secondary.int("minimum_interval_width", atLeast: 1),
             roundingBase: try rounding.int("base", atLeast: 1),

@@ -197,6 +197,10 @@ public struct BenchmarkTables: Sendable {
             let subjectCount = catalogue.subjects.count
             let proportion = table >= subjectCount ? merge.proportionMeasures[table - subjectCount] : nil
             let name = proportion?.rawValue ?? catalogue.subjects[table].code
+            // One empty distribution per table, copied for each family and group (its cell codes shared, not rebuilt).
+            let empty = proportion == nil
+                ? Distribution(subject: catalogue.subjects[table], coalition: coalition)
+                : Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)
             var result: [DistributionKey: Distribution] = [:]
             for (familyNumber, family) in families.enumerated() {
                 for (slot, group) in PupilGroup.every.enumerated() {
@@ -204,9 +208,7 @@ public struct BenchmarkTables: Sendable {
                         let (cells, entries, pointsSum) = merge.counts.statistics(
                             table: table, family: familyNumber, group: slot, coalition: coalition)
                     else { continue }
-                    var distribution = proportion == nil
-                        ? Distribution(subject: catalogue.subjects[table], coalition: coalition)
-                        : Distribution(cells: HeadlineMeasure.proportionCells, hasPoints: false, coalition: coalition)
+                    var distribution = empty
                     distribution.set(grades: cells, entries: entries, pointsSum: pointsSum)
                     result[DistributionKey(family: family, subject: name, group: group)] = distribution
                 }

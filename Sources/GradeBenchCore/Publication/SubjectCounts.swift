@@ -189,12 +189,12 @@ struct SubjectCounts {
         guard present[distributionBase[table] + distribution] else { return nil }
         let (width, lanes) = (widths[table] + 1, lanes[table])
         let first = valueBase[table] + distribution * stride * lanes
-        let all = (0..<width).map { cell in
-            CellStatistics(
-                total: Int(values[first + cell]), schools: Int(values[first + lanes + cell]),
-                largest: (0..<keep).map { Int(values[first + (2 + $0) * lanes + cell]) }.filter { $0 > 0 }, coalition: coalition)
+        func cell(_ cell: Int) -> CellStatistics {
+            var top = CellStatistics.Top()
+            for slot in 0..<keep { top[slot] = values[first + (2 + slot) * lanes + cell] }
+            return CellStatistics(total: Int(values[first + cell]), schools: Int(values[first + lanes + cell]), top: top, coalition: coalition)
         }
-        return (Array(all.dropLast()), all[width - 1], pointsSums[distributionBase[table] + distribution])
+        return ((0..<(width - 1)).map(cell), cell(width - 1), pointsSums[distributionBase[table] + distribution])
     }
 }
 
@@ -238,7 +238,7 @@ enum Lanes {
         let theirs = UnsafeRawPointer(other)
         let mine = UnsafeMutableRawPointer(distribution)
         let step = lanes * MemoryLayout<Int32>.stride
-        precondition(keep <= 8, "at most eight largest contributions kept")
+        precondition(keep <= CellStatistics.Top.scalarCount, "at most \(CellStatistics.Top.scalarCount) largest contributions kept")
         for offset in Swift.stride(from: 0, to: lanes, by: Lane.scalarCount) {
             let at = offset * MemoryLayout<Int32>.stride
             for field in 0..<2 {
