@@ -152,6 +152,8 @@ struct LinearBounds {
         var degenerate = 0
         var changed: [Int] = []
         changed.reserveCapacity(width)
+        var hits: [Int] = []
+        hits.reserveCapacity(rows)
         while true {
             // Dantzig: the most negative reduced cost; Bland (the first negative) after many degenerate pivots.
             var entering = -1
@@ -162,11 +164,16 @@ struct LinearBounds {
                 most = reduced[j]
             }
             guard entering >= 0 else { return (value, reduced) }
-            // Ratio test; ties go to the smallest basic variable (Bland).
+            // Ratio test; ties go to the smallest basic variable (Bland). The rows with a non-zero in the entering
+            // column are the ones the pivot changes: noted here, in the one pass down the column (each of its values
+            // on a cache line of its own).
             var leaving = -1
             var best = Double.infinity
+            hits.removeAll(keepingCapacity: true)
             for i in 0..<rows {
                 let a = tableau[i * width + entering]
+                guard a != 0 else { continue }
+                hits.append(i)
                 guard a > epsilon else { continue }
                 let ratio = tableau[i * width + rhs] / a
                 if ratio < best - epsilon || (abs(ratio - best) <= epsilon && basis[i] < basis[leaving]) {
@@ -179,7 +186,7 @@ struct LinearBounds {
             if basis[leaving] < columns { isBasic[basis[leaving]] = false }
             isBasic[entering] = true
             let factor = reduced[entering]
-            pivot(row: leaving, column: entering, tableau: &tableau, basis: &basis, rows: rows, width: width, changed: &changed)
+            pivot(row: leaving, column: entering, tableau: &tableau, basis: &basis, rows: hits, width: width, changed: &changed)
             for j in changed where j < columns { reduced[j] -= factor * tableau[leaving * width + j] }
             value += factor * tableau[leaving * width + rhs]
             if value <= stopAt { return (value, reduced) }
@@ -192,6 +199,15 @@ struct LinearBounds {
     private static func pivot(
         row: Int, column: Int, tableau: inout [Double], basis: inout [Int], rows: Int, width: Int, changed: inout [Int]
     ) {
+        let hits = (0..<rows).filter { tableau[$0 * width + column] != 0 }
+        pivot(row: row, column: column, tableau: &tableau, basis: &basis, rows: hits, width: width, changed: &changed)
+    }
+
+    /// `pivot`, given the rows with a non-zero in the pivot column (`rows`, ascending; the pivot row among them): the
+    /// only rows a pivot changes.
+    private static func pivot(
+        row: Int, column: Int, tableau: inout [Double], basis: inout [Int], rows: [Int], width: Int, changed: inout [Int]
+    ) {
         changed.removeAll(keepingCapacity: true)
         tableau.withUnsafeMutableBufferPointer { t in
             let base = row * width
@@ -201,10 +217,9 @@ struct LinearBounds {
                 changed.append(j)
             }
             changed.withUnsafeBufferPointer { changed in
-                for i in 0..<rows where i != row {
+                for i in rows where i != row {
                     let other = i * width
                     let factor = t[other + column]
-                    guard factor != 0 else { continue }
                     for j in changed { t[other + j] -= factor * t[base + j] }
                 }
             }
