@@ -37,8 +37,8 @@ struct SchoolQuantiles {
     private let families: [Family]
     /// Contributor URN → its position in the snapshot's `contributors`.
     private let position: [URN: Int]
-    /// Per family, which contributors (by position) are in it.
-    private let isMember: [[Bool]]
+    /// Per contributor (by position), the families it is in (by number, ascending).
+    private let familiesOf: [[Int]]
 
     init(_ tables: BenchmarkTables, contributors: [URN], policy: SuppressionPolicy) {
         self.tables = tables
@@ -46,11 +46,11 @@ struct SchoolQuantiles {
         families = tables.members.keys.filter { !$0.isDifference }.sorted()
         let position = Dictionary(uniqueKeysWithValues: contributors.enumerated().map { ($1, $0) })
         self.position = position
-        isMember = families.map { family in
-            var flags = [Bool](repeating: false, count: contributors.count)
-            for urn in tables.members[family]! { if let index = position[urn] { flags[index] = true } }
-            return flags
+        var familiesOf = [[Int]](repeating: [], count: contributors.count)
+        for (number, family) in families.enumerated() {
+            for urn in tables.members[family]! { if let index = position[urn] { familiesOf[index].append(number) } }
         }
+        self.familiesOf = familiesOf
     }
 
     /// The figures (subject codes and headline measures) in the order a snapshot lists them.
@@ -65,15 +65,19 @@ struct SchoolQuantiles {
         var ranks: [RankList] = []
         // The eligible schools in contributor order, and their order by value (ties by position), sorted once: each
         // family's sorted values and ranks are read off it in one pass.
+        // Each school is in a handful of the families: it is dealt to each of its families' lists in one pass over
+        // the schools (by value for the quantiles, in contributor order for the ranks), rather than every family
+        // scanning every school.
         let eligible = tables.schoolFigures[figure]!.filter { $0.base >= policy.pupilThreshold }.map { (position[$0.school]!, $0.value) }
         let byValue = eligible.indices.sorted { (eligible[$0].1, $0) < (eligible[$1].1, $1) }
+        var membersByValue = [[Int]](repeating: [], count: families.count)
+        var membersInOrder = [[Int]](repeating: [], count: families.count)
+        for index in byValue { for family in familiesOf[eligible[index].0] { membersByValue[family].append(index) } }
+        for index in eligible.indices { for family in familiesOf[eligible[index].0] { membersInOrder[family].append(index) } }
         var rank = [Int](repeating: 0, count: eligible.count)
         var values: [Double] = []
-        var members: [Int] = []
         for (number, family) in families.enumerated() {
-            let isMember = isMember[number]
-            members.removeAll(keepingCapacity: true)
-            for index in byValue where isMember[eligible[index].0] { members.append(index) }
+            let members = membersByValue[number]
             guard members.count >= policy.schoolPercentileMinimumSchools else { continue }
             values.removeAll(keepingCapacity: true)
             for index in members { values.append(eligible[index].1) }
@@ -94,7 +98,7 @@ struct SchoolQuantiles {
                 for index in members[start..<end] { rank[index] = percentile }
                 start = end
             }
-            let ordered = eligible.indices.filter { isMember[eligible[$0].0] }  // contributor order
+            let ordered = membersInOrder[number]
             ranks.append(RankList(family: name, figure: figure, schools: ordered.map { eligible[$0].0 }, ranks: ordered.map { rank[$0] }))
         }
         return (distributions, ranks)
