@@ -39,7 +39,6 @@ struct LinkModel {
         // Every order below is sorted: dictionaries and sets iterate in an order that differs between instances and
         // runs, and the suppression pattern must not.
         let keys = DistributionKey.sorted(Array(distributions.keys)) { $0 }
-        let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
         var firstCell: [Int] = []
         var values: [Int] = []
         var distributionOf: [Int] = []
@@ -65,10 +64,25 @@ struct LinkModel {
             termSign.append(-1)
             relationStart.append(termCell.count)
         }
+        // Distributions by family and group number (a grid, not keys hashed for each relation's every member).
+        let families = Set(keys.map(\.family)).sorted()
+        let familyNumber = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, $0) })
+        let groupCount = PupilGroup.every.count
+        var grid = [Int](repeating: -1, count: families.count * groupCount)
+        var hasGroup = [Bool](repeating: false, count: groupCount)
+        for (number, key) in keys.enumerated() {
+            guard let group = Self.groupNumber[key.group] else { continue }
+            grid[familyNumber[key.family]! * groupCount + group] = number
+            hasGroup[group] = true
+        }
+        func distribution(_ family: Int?, _ group: Int) -> Int? {
+            guard let family, grid[family * groupCount + group] >= 0 else { return nil }
+            return grid[family * groupCount + group]
+        }
         /// Per column, the members add up to the whole (less a known remainder): members − whole.
-        func partition(_ members: [DistributionKey], of whole: DistributionKey) {
-            let members = members.compactMap { index[$0] }
-            guard !members.isEmpty, let whole = index[whole] else { return }
+        func partition(_ members: [Int?], of whole: Int?) {
+            let members = members.compactMap { $0 }
+            guard !members.isEmpty, let whole else { return }
             for column in 0..<(firstCell[whole + 1] - firstCell[whole]) {
                 relation(members.lazy.map { firstCell[$0] + column }, less: firstCell[whole] + column)
             }
@@ -79,30 +93,23 @@ struct LinkModel {
             relation(firstCell[number]..<entries, less: entries)
         }
         // The groups of one characteristic, within a family and a column, add up to at most all pupils.
-        let families = Set(keys.map(\.family)).sorted()
-        let groups = Set(keys.map(\.group)).sorted()
-        let subject = keys.first?.subject ?? ""
-        for family in families {
-            let all = DistributionKey(family: family, subject: subject, group: .all)
-            for column in PupilCharacteristics.columns {
-                partition(
-                    column.values.map { DistributionKey(family: family, subject: subject, group: PupilGroup(dimension: column.name, value: $0)) },
-                    of: all)
+        for family in families.indices {
+            for groups in Self.characteristicGroups {
+                partition(groups.map { distribution(family, $0) }, of: distribution(family, 0))
             }
         }
         // The families of one attribute, within a group and a column, add up to at most all schools.
-        for group in groups {
-            let all = DistributionKey(family: .all, subject: subject, group: group)
-            for dimension in Family.Dimension.partitions {
-                partition(families.filter { $0.dimension == dimension }.map { DistributionKey(family: $0, subject: subject, group: group) }, of: all)
+        let all = familyNumber[.all]
+        let byDimension = Family.Dimension.partitions.map { dimension in families.indices.filter { families[$0].dimension == dimension } }
+        for group in 0..<groupCount where hasGroup[group] {
+            for members in byDimension {
+                partition(members.map { distribution($0, group) }, of: distribution(all, group))
             }
         }
         // A smaller family and the schools of a larger one that are not in it add up to the larger family.
-        for key in keys {
-            guard case .difference(let smaller, let larger) = key.family.kind else { continue }
-            partition(
-                [DistributionKey(family: smaller, subject: subject, group: key.group), key],
-                of: DistributionKey(family: larger, subject: subject, group: key.group))
+        for (number, key) in keys.enumerated() {
+            guard case .difference(let smaller, let larger) = key.family.kind, let group = Self.groupNumber[key.group] else { continue }
+            partition([distribution(familyNumber[smaller], group), number], of: distribution(familyNumber[larger], group))
         }
         // Each cell's terms, in term order, laid out by counting (no array per cell: a national publication's
         // subjects have 200,000 cells between them).
@@ -130,6 +137,12 @@ struct LinkModel {
         self.cellTermStart = cellTermStart
         self.cellTerms = cellTerms
         self.termRelation = termRelation
+    }
+
+    /// Each pupil group's position in `PupilGroup.every` (`all` is 0), and each characteristic's groups by position.
+    private static let groupNumber = Dictionary(uniqueKeysWithValues: PupilGroup.every.enumerated().map { ($1, $0) })
+    private static let characteristicGroups = PupilCharacteristics.columns.map { column in
+        column.values.map { groupNumber[PupilGroup(dimension: column.name, value: $0)]! }
     }
 
     func entries(ofDistribution number: Int) -> Int { firstCell[number + 1] - 1 }
