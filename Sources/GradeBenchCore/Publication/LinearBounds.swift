@@ -70,7 +70,13 @@ struct LinearBounds {
             }
             kept.append(i)
         }
-        tableau = kept.flatMap { t[($0 * phaseWidth)..<(($0 + 1) * phaseWidth)] }
+        if kept.count < m {  // the redundant rows dropped, the others moved up in place
+            for (row, from) in kept.enumerated() where row != from {
+                for j in 0..<phaseWidth { t[row * phaseWidth + j] = t[from * phaseWidth + j] }
+            }
+            t.removeLast((m - kept.count) * phaseWidth)
+        }
+        tableau = t
         self.basis = kept.map { basis[$0] }
         rows = kept.count
     }
@@ -81,6 +87,17 @@ struct LinearBounds {
     /// non-zero reduced cost is held there by that bound.
     func reducedCosts(of variable: Int) -> (least: [Double], most: [Double]?) {
         (optimum(of: variable, direction: 1)!.reduced, optimum(of: variable, direction: -1)?.reduced)
+    }
+
+    /// `reducedCosts(of:)`, pivoting this system's own tableau for the second optimisation (one copy of it fewer):
+    /// the system is left at another basis.
+    mutating func takeReducedCosts(of variable: Int) -> (least: [Double], most: [Double]?) {
+        let least = optimum(of: variable, direction: 1)!.reduced
+        var objective = [Double](repeating: 0, count: variableCount)
+        objective[variable] = -1
+        let most = Self.minimise(
+            objective, tableau: &tableau, basis: &basis, rows: rows, columns: variableCount, width: width, fixed: fixed)?.reduced
+        return (least, most)
     }
 
     /// The least and greatest value `y[variable]` can take (`nil` for greatest when unbounded).

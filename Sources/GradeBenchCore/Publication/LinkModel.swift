@@ -235,10 +235,16 @@ struct LinkModel {
     /// of a variable held at zero in that row alone): the same as making each one a variable held at its value, with
     /// a column per row rather than per published cell (hundreds) carried through every pivot.
     private func widening(_ cell: Int, in component: [Int], unknown: [Bool], publishable: (Int) -> Bool) -> Int? {
-        var seen: Set<Int> = []
-        let priced = linked(component).filter { publishable($0) && seen.insert($0).inserted }
-        let system = componentSystem(component, unknown: unknown, pricingRows: true)
-        let (least, most) = system.bounds.reducedCosts(of: system.position[cell]!)
+        var system = componentSystem(component, unknown: unknown, pricingRows: true)
+        var isPriced = [Bool](repeating: false, count: cellCount)
+        var priced: [Int] = []
+        for relation in system.row.keys {
+            for term in terms(relation) where publishable(termCell[term]) && !isPriced[termCell[term]] {
+                isPriced[termCell[term]] = true
+                priced.append(termCell[term])
+            }
+        }
+        let (least, most) = system.bounds.takeReducedCosts(of: system.position[cell]!)
         func price(_ published: Int, _ reduced: [Double]) -> Double {
             var sum = 0.0
             for term in termsOf(published) {
