@@ -32,16 +32,28 @@ public struct Family: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     public let kind: Kind
+    /// Its name (`all`, `region=London`, …): made once (a publication writes a family's name into its snapshot,
+    /// report and digest tens of thousands of times).
+    public let description: String
 
     public static let all = Family(kind: .all)
 
     public init(kind: Kind) {
         self.kind = kind
+        description = switch kind {
+        case .all: "all"
+        case .partition(let dimension, let value): "\(dimension.rawValue)=\(value)"
+        case .difference(let smaller, let larger): "(\(larger.description) minus \(smaller.description))"
+        }
     }
 
     public init(dimension: Dimension?, value: String) {
-        kind = dimension.map { .partition($0, value) } ?? .all
+        self.init(kind: dimension.map { .partition($0, value) } ?? .all)
     }
+
+    public static func == (lhs: Family, rhs: Family) -> Bool { lhs.kind == rhs.kind }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(kind) }
 
     /// `all`, or `region=London` style.
     public init?(_ text: String) {
@@ -65,13 +77,6 @@ public struct Family: Hashable, Sendable, Comparable, CustomStringConvertible {
         return false
     }
 
-    public var description: String {
-        switch kind {
-        case .all: "all"
-        case .partition(let dimension, let value): "\(dimension.rawValue)=\(value)"
-        case .difference(let smaller, let larger): "(\(larger) minus \(smaller))"
-        }
-    }
 
     /// The families a school belongs to: all schools, and one per dimension where the registry has a value.
     public static func families(of school: School) -> [Family] {

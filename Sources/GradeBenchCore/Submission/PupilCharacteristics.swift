@@ -68,16 +68,31 @@ public struct PupilCharacteristics: Hashable, Sendable, Codable {
 public struct PupilGroup: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public let dimension: String
     public let value: String
+    /// `all`, or `pp=Y` style: made once (a publication writes a group's name into its snapshot, report and digest
+    /// tens of thousands of times).
+    public let description: String
 
     public static let all = PupilGroup(dimension: "all", value: "all")
 
     public init(dimension: String, value: String) {
         self.dimension = dimension
         self.value = value
+        description = dimension == "all" && value == "all" ? "all" : "\(dimension)=\(value)"
     }
 
-    /// `all`, or `pp=Y` style.
-    public var description: String { self == .all ? "all" : "\(dimension)=\(value)" }
+    private enum CodingKeys: String, CodingKey { case dimension, value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(dimension: try container.decode(String.self, forKey: .dimension), value: try container.decode(String.self, forKey: .value))
+    }
+
+    public static func == (lhs: PupilGroup, rhs: PupilGroup) -> Bool { lhs.dimension == rhs.dimension && lhs.value == rhs.value }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(dimension)
+        hasher.combine(value)
+    }
 
     public init?(_ text: String) {
         if text == "all" {
