@@ -65,34 +65,49 @@ extension ReleaseGuard {
 
         /// The stored form, tables in name order.
         public func encoded() -> [UInt8] {
-            Self.encoded(contributors: contributors, pupils: pupils, tables: tables.keys.sorted().lazy.map { ($0, tables[$0]!) })
+            Self.encoded(contributors: contributors, pupils: pupils, tables: tables.count) { bytes in
+                for name in tables.keys.sorted() { Self.write(name: name, counts: tables[name]!, into: &bytes) }
+            }
         }
 
         /// The stored form of `content`'s digest, written straight from its tables in published order (readers key
         /// the tables by name, so their order does not matter): a national snapshot's ~6,700 tables are neither
-        /// keyed nor sorted on the way.
+        /// keyed nor sorted on the way, and no name or number becomes a string.
         public static func encoded(_ content: SnapshotContent) -> [UInt8] {
-            encoded(
-                contributors: content.contributors, pupils: content.pupils,
-                tables: [content.subjects, content.proportions].joined().lazy.map { (name($0.key), counts($0)) })
+            encoded(contributors: content.contributors, pupils: content.pupils, tables: content.subjects.count + content.proportions.count) {
+                bytes in
+                for table in [content.subjects, content.proportions].joined() {
+                    bytes += escaped(table.key.family.description).utf8
+                    bytes.append(UInt8(ascii: "\t"))
+                    bytes += escaped(table.key.subject).utf8
+                    bytes.append(UInt8(ascii: "\t"))
+                    bytes += escaped(table.key.group.description).utf8
+                    for position in 0...table.grades.count { write(count: count(table, at: position), into: &bytes) }
+                    bytes.append(UInt8(ascii: "\n"))
+                }
+            }
         }
 
-        private static func encoded(contributors: [URN], pupils: Int, tables: some Sequence<(String, [Int?])>) -> [UInt8] {
+        private static func write(name: String, counts: [Int?], into bytes: inout [UInt8]) {
+            bytes += name.utf8
+            for count in counts { write(count: count, into: &bytes) }
+            bytes.append(UInt8(ascii: "\n"))
+        }
+
+        private static func write(count: Int?, into bytes: inout [UInt8]) {
+            bytes.append(UInt8(ascii: "\t"))
+            if let count { bytes.appendDecimal(count) } else { bytes.append(UInt8(ascii: "c")) }
+        }
+
+        private static func encoded(contributors: [URN], pupils: Int, tables: Int, _ writeTables: (inout [UInt8]) -> Void) -> [UInt8] {
             var bytes = Array("gradebench-guard 1\npupils \(pupils)\ncontributors".utf8)
-            bytes.reserveCapacity(64 * contributors.count + 64 * tables.underestimatedCount)
+            bytes.reserveCapacity(8 * contributors.count + 80 * tables)
             for urn in contributors {
                 bytes.append(UInt8(ascii: " "))
-                bytes += String(urn.rawValue).utf8
+                bytes.appendDecimal(urn.rawValue)
             }
             bytes.append(UInt8(ascii: "\n"))
-            for (name, counts) in tables {
-                bytes += name.utf8
-                for count in counts {
-                    bytes.append(UInt8(ascii: "\t"))
-                    if let count { bytes += String(count).utf8 } else { bytes.append(UInt8(ascii: "c")) }
-                }
-                bytes.append(UInt8(ascii: "\n"))
-            }
+            writeTables(&bytes)
             return bytes
         }
 

@@ -75,17 +75,7 @@ struct JSONBytes {
 
     /// Digits appended highest first (no reversing of a slice of `bytes`, which copied: a national snapshot writes
     /// about a million numbers).
-    mutating func number(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var divisor: UInt = 1
-        while divisor <= magnitude / 10 { divisor *= 10 }
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-            magnitude %= divisor
-            divisor /= 10
-        } while divisor > 0
-    }
+    mutating func number(_ value: Int) { bytes.appendDecimal(value) }
 
     mutating func number(_ value: Double) {
         if value == value.rounded(), value.magnitude < 1e15, !(value == 0 && value.sign == .minus) {
@@ -165,5 +155,20 @@ struct JSONBytes {
         guard let last = started.last else { return }
         if last { bytes.append(UInt8(ascii: ",")) }
         started[started.count - 1] = true
+    }
+}
+
+extension Array<UInt8> {
+    /// `value` in decimal digits (a leading `-` when negative), without making a string.
+    mutating func appendDecimal(_ value: Int) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        } while divisor > 0
     }
 }
