@@ -12,7 +12,7 @@ struct LinearBounds {
     private var basis: [Int]
     private var rows: Int
     private let lower: [Double]
-    /// Variables that stay at their lower bound: never in the basis, priced only (`reducedCosts`).
+    /// Variables that stay at their lower bound: never in the basis, priced only (`takeReducedCosts`).
     private let fixed: Range<Int>
     let variableCount: Int
     private var width: Int { variableCount + 1 }
@@ -82,15 +82,10 @@ struct LinearBounds {
     }
 
     /// Per variable, its reduced cost at the least and at the greatest value of `y[variable]` (`nil` for the greatest
-    /// when unbounded): how fast that value moves per unit of the variable above its lower bound. A fixed variable
-    /// with a non-zero reduced cost would widen the interval if it were free; a free one at its lower bound with a
-    /// non-zero reduced cost is held there by that bound.
-    func reducedCosts(of variable: Int) -> (least: [Double], most: [Double]?) {
-        (optimum(of: variable, direction: 1)!.reduced, optimum(of: variable, direction: -1)?.reduced)
-    }
-
-    /// `reducedCosts(of:)`, pivoting this system's own tableau for the second optimisation (one copy of it fewer):
-    /// the system is left at another basis.
+    /// when unbounded), each optimisation started from the phase-1 basis: how fast that value moves per unit of the
+    /// variable above its lower bound. A fixed variable with a non-zero reduced cost would widen the interval if it
+    /// were free; a free one at its lower bound with a non-zero reduced cost is held there by that bound. The second
+    /// optimisation pivots this system's own tableau (one copy of it fewer), so the system is left at another basis.
     mutating func takeReducedCosts(of variable: Int) -> (least: [Double], most: [Double]?) {
         let least = optimum(of: variable, direction: 1)!.reduced
         var objective = [Double](repeating: 0, count: variableCount)
@@ -125,8 +120,8 @@ struct LinearBounds {
     /// Each optimisation starts from the basis the previous one ended in, pivoting the system's own tableau: every
     /// basis the simplex reaches is feasible, and the optimum's value does not depend on where it starts, so the
     /// answer is the same as from the phase-1 basis, without copying the tableau for each optimisation (a third of
-    /// the audit's simplex time once pivots were sparse). The reduced costs of `reducedCosts(of:)` can depend on the
-    /// basis, so it still starts from the phase-1 basis and must not follow `spans` on the same system.
+    /// the audit's simplex time once pivots were sparse). The reduced costs of `takeReducedCosts(of:)` can depend on
+    /// the basis, so it still starts from the phase-1 basis and must not follow `spans` on the same system.
     mutating func spans(_ variable: Int, atLeast span: Double, truth: Double) -> Bool {
         let shift = lower[variable]
         guard let negated = optimumInPlace(of: variable, direction: -1, stopAt: -(truth + span - shift)) else { return true }

@@ -192,7 +192,7 @@ struct LinkModel {
     }
 
     /// The system over `component`'s relations. With `pricingRows`, each row also gets a variable held at zero (after
-    /// the cells' variables), so that the simplex prices the rows (`rowPrices`).
+    /// the cells' variables), so that the simplex prices the rows (`widening`).
     func componentSystem(_ component: [Int], unknown: [Bool], pricingRows: Bool = false) -> ComponentSystem {
         let position = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
         var rows: [[(variable: Int, coefficient: Double)]] = []
